@@ -1,0 +1,42 @@
+// The desired state as plain data. Nothing here knows about files, the
+// network or the generated protobuf types' runtime: a PipelineSpec can be
+// written by hand, loaded from Git or read back from the service.
+
+/** Any JSON value, as carried by a pipeline's `metadata`. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** The configuration language of a pipeline's contents. */
+export type ConfigTypeName = "alloy" | "otel";
+
+/** The kind of tool that owns a pipeline on the service. */
+export type SourceTypeName = "git" | "terraform" | "grafana";
+
+/**
+ * Where a set of pipelines is managed from. A sync only ever deletes
+ * pipelines whose stored source equals the scope.
+ */
+export interface SourceScope {
+  type: SourceTypeName;
+  namespace: string;
+}
+
+/** One pipeline as the user wants it to be. */
+export interface PipelineSpec {
+  /** Unique within the stack. */
+  name: string;
+  /** The configuration text. */
+  contents: string;
+  /** Alertmanager matchers; default `[]`. */
+  matchers?: string[];
+  /** Default `true`. */
+  enabled?: boolean;
+  /** Default `"alloy"`. */
+  configType?: ConfigTypeName;
+  /** Free-form JSON object kept with the pipeline. */
+  metadata?: JsonObject;
+  /** The file the spec was read from, for messages. Never sent. */
+  file?: string;
+  /** The file the contents were read from, when not the metadata file. Never sent. */
+  contentsFile?: string;
+}
