@@ -40,3 +40,37 @@ export interface PipelineSpec {
   /** The file the contents were read from, when not the metadata file. Never sent. */
   contentsFile?: string;
 }
+
+/** A spec with every default applied: what is compared and what is sent. */
+export interface NormalizedPipelineSpec {
+  name: string;
+  contents: string;
+  matchers: string[];
+  enabled: boolean;
+  configType: ConfigTypeName;
+  metadata?: JsonObject;
+  file?: string;
+  contentsFile?: string;
+}
+
+/**
+ * The source stored on a remote pipeline, as plain data. `unspecified` covers
+ * pipelines written without a source (by hand through the API, or older ones).
+ */
+export interface SourceRef {
+  type: SourceTypeName | "unspecified";
+  namespace: string;
+}
+
+/**
+ * A pipeline as it exists on the service, reduced to plain JSON-safe data
+ * (the generated message carries bigint timestamps).
+ */
+export interface RemotePipeline {
+  id: string;
+  /** Absent when the service stored the pipeline without a source. */
+  source?: SourceRef;
+  spec: NormalizedPipelineSpec;
+  /** RFC 3339, when the service sent it. */
+  updatedAt?: string;
+}

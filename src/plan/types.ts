@@ -1,0 +1,104 @@
+// The shape of a plan. It is plain data on purpose: a plan made in one CI job
+// is serialised to JSON, reviewed, and applied in another.
+import type {
+  JsonValue,
+  NormalizedPipelineSpec,
+  RemotePipeline,
+  SourceScope,
+} from "../pipelines/spec.js";
+
+export type ActionKind = "create" | "update" | "delete" | "noop" | "takeover";
+
+/** The fields of a pipeline that a plan compares. */
+export type DiffField = "contents" | "matchers" | "enabled" | "configType" | "metadata";
+
+export interface FieldDiff {
+  field: DiffField;
+  /** The remote value (normalised); `null` when absent. */
+  before: JsonValue;
+  /** The desired value (normalised); `null` when absent. */
+  after: JsonValue;
+}
+
+export interface PlanAction {
+  kind: ActionKind;
+  name: string;
+  /** The desired spec: present for create, update, noop and takeover. */
+  desired?: NormalizedPipelineSpec;
+  /** The remote pipeline: present for update, delete, noop and takeover. */
+  remote?: RemotePipeline;
+  /** What changes: present for update and takeover (empty when only the source moves). */
+  diff?: FieldDiff[];
+  /** For a takeover: whether the policy allows it. */
+  allowed?: boolean;
+}
+
+export type Severity = "error" | "warning" | "info";
+
+export type FindingCode =
+  | "DUPLICATE_NAME"
+  | "INVALID_PIPELINE"
+  | "INVALID_SCOPE"
+  | "NAME_COLLISION"
+  | "EMPTY_DESIRED"
+  | "MASS_DELETE"
+  | "LIMIT_EXCEEDED"
+  | "LIMIT_NEAR"
+  | "STALE_PLAN";
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  /** True when this finding stops the plan from being applied. */
+  blocking: boolean;
+  /** What is wrong, naming the pipelines and files involved. */
+  message: string;
+  /** What to do about it. */
+  hint: string;
+  /** Pipeline names involved, sorted. */
+  names: string[];
+  /** Files involved, sorted. */
+  files: string[];
+  /** 1-based line in the first file, when known. */
+  line?: number;
+}
+
+export interface SyncPolicy {
+  /** Names whose takeover from another source is allowed, or `"*"` for all. Default none. */
+  allowTakeover?: string[] | "*";
+  /** Allow an empty desired set to delete everything in the scope. Default false. */
+  allowEmpty?: boolean;
+  /** Raise the mass-delete guard: up to this many deletes pass. */
+  maxDeletes?: number;
+}
+
+export interface PlanCounts {
+  create: number;
+  update: number;
+  delete: number;
+  noop: number;
+  takeover: number;
+}
+
+export interface SyncPlan {
+  /** Version of this JSON shape. */
+  version: 1;
+  scope: SourceScope;
+  /** One action per name, sorted by name. Untouched remote pipelines are not listed. */
+  actions: PlanAction[];
+  counts: PlanCounts;
+  /** Pipelines on the service when the plan was made (all sources). */
+  remoteCount: number;
+  /** Pipelines on the service after applying the plan. */
+  projectedCount: number;
+  /** The pipeline limit the plan was checked against. */
+  limit: number;
+  findings: Finding[];
+  /** True when any finding blocks. */
+  blocked: boolean;
+  /** Fingerprint of the remote snapshot the plan was computed on (stale check). */
+  remoteFingerprint: string;
+  policy: SyncPolicy;
+  /** The complete desired set in scope, normalised and sorted by name. */
+  desired: NormalizedPipelineSpec[];
+}
