@@ -71,6 +71,25 @@ export interface RemotePipeline {
   /** Absent when the service stored the pipeline without a source. */
   source?: SourceRef;
   spec: NormalizedPipelineSpec;
+  /**
+   * True when the service sent no `enabled` at all. The hosted default for an
+   * unset `enabled` is unknown, so such a pipeline never compares equal on
+   * that field: the next write sets it explicitly. `spec.enabled` then holds
+   * `true`, the model's default.
+   */
+  enabledUnset?: true;
   /** RFC 3339, when the service sent it. */
   updatedAt?: string;
+}
+
+/** The fields of a pipeline that a plan compares. */
+export type DiffField = "contents" | "matchers" | "enabled" | "configType" | "metadata";
+
+/** One field that differs between the remote pipeline and the desired spec. */
+export interface FieldDiff {
+  field: DiffField;
+  /** The remote value (normalised); `null` when absent. */
+  before: JsonValue;
+  /** The desired value (normalised); `null` when absent. */
+  after: JsonValue;
 }

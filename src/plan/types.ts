@@ -1,24 +1,17 @@
 // The shape of a plan. It is plain data on purpose: a plan made in one CI job
 // is serialised to JSON, reviewed, and applied in another.
 import type {
-  JsonValue,
+  DiffField,
+  FieldDiff,
   NormalizedPipelineSpec,
   RemotePipeline,
   SourceScope,
-} from "../pipelines/spec.js";
+} from "../pipelines/index.js";
+
+// The field diff belongs to the model; re-exported here for plan consumers.
+export type { DiffField, FieldDiff };
 
 export type ActionKind = "create" | "update" | "delete" | "noop" | "takeover";
-
-/** The fields of a pipeline that a plan compares. */
-export type DiffField = "contents" | "matchers" | "enabled" | "configType" | "metadata";
-
-export interface FieldDiff {
-  field: DiffField;
-  /** The remote value (normalised); `null` when absent. */
-  before: JsonValue;
-  /** The desired value (normalised); `null` when absent. */
-  after: JsonValue;
-}
 
 export interface PlanAction {
   kind: ActionKind;

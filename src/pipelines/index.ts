@@ -1,0 +1,42 @@
+// The pipeline model: the desired state as plain data, its normalisation,
+// its semantic equality with a remote pipeline, and local validation. It
+// knows nothing of the client, the plan or files.
+export type {
+  ConfigTypeName,
+  DiffField,
+  FieldDiff,
+  JsonObject,
+  JsonValue,
+  NormalizedPipelineSpec,
+  PipelineSpec,
+  RemotePipeline,
+  SourceRef,
+  SourceScope,
+  SourceTypeName,
+} from "./spec.js";
+export {
+  canonicalJson,
+  canonicalMatcherOrRaw,
+  canonicalMatcherSet,
+  compareStrings,
+  metadataForComparison,
+  normalizeContents,
+  normalizeSpec,
+  sortJsonKeys,
+} from "./normalize.js";
+export { diffRemote, diffSpecs, specsEqual } from "./equality.js";
+export {
+  CONFIG_TYPE_NAMES,
+  SOURCE_TYPE_NAMES,
+  configTypeFromProto,
+  configTypeToProto,
+  formatSource,
+  isConfigTypeName,
+  isSourceTypeName,
+  sourceMatchesScope,
+  sourceTypeFromProto,
+  sourceTypeToProto,
+} from "./source.js";
+export { isPipelineMessage, pipelineMessageFromSpec, remoteFromPipeline, toRemotePipeline } from "./convert.js";
+export { pipelineLabel, validateSpec } from "./validate.js";
+export type { SpecIssue, SpecIssueField } from "./validate.js";
