@@ -1,0 +1,24 @@
+// Plain data for one Alertmanager matcher, as parsed from `name op value`.
+
+/** `=` equal, `!=` not equal, `=~` RE2 regex match, `!~` RE2 regex non-match. */
+export type MatchOperator = "=" | "!=" | "=~" | "!~";
+
+/** One parsed matcher: the attribute name, the operator and the unquoted value. */
+export interface Matcher {
+  name: string;
+  op: MatchOperator;
+  value: string;
+}
+
+/** How `matches` treats an empty matcher list. */
+export interface MatchOptions {
+  /**
+   * `"all"` (default, pure Alertmanager semantics): an empty list matches every
+   * attribute set. `"none"`: an empty list matches nothing (what Fleet
+   * Management is suspected to do for a pipeline without matchers).
+   */
+  emptyMatchers?: "all" | "none";
+}
+
+/** The longest accepted matcher text, in characters (Unicode code points). */
+export const MAX_MATCHER_LENGTH = 200;
