@@ -12,6 +12,17 @@ export type {
 } from "./pipelines/spec.js";
 
 // --- matchers ---
+export {
+  MAX_MATCHER_LENGTH,
+  MatcherError,
+  parseMatcher,
+  validateMatcher,
+  formatMatcher,
+  canonicalMatcher,
+  matches,
+  compileMatchers,
+} from "./matchers/index.js";
+export type { MatchOperator, Matcher, MatchOptions } from "./matchers/index.js";
 
 // --- pipelines (model) ---
 
