@@ -1,0 +1,28 @@
+import { FleetError } from "../errors/index.js";
+import type { Finding } from "../plan/index.js";
+import type { ApplyResult } from "./types.js";
+
+export type ApplyErrorCode = "APPLY_FAILED" | "VERIFY_FAILED" | "STALE_PLAN" | "APPLY_ABORTED";
+
+/**
+ * An apply that did not reach the desired state. `result` says what was done
+ * before it stopped (absent for STALE_PLAN, where nothing was written);
+ * `finding` is the STALE_PLAN finding.
+ */
+export class ApplyError extends FleetError {
+  override readonly code: ApplyErrorCode;
+  readonly result?: ApplyResult;
+  readonly finding?: Finding;
+
+  constructor(
+    code: ApplyErrorCode,
+    message: string,
+    details: { result?: ApplyResult; finding?: Finding; cause?: unknown } = {},
+  ) {
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = "ApplyError";
+    this.code = code;
+    if (details.result) this.result = details.result;
+    if (details.finding) this.finding = details.finding;
+  }
+}

@@ -1,0 +1,82 @@
+// syncPipelines: load → list → plan → check → apply → verify in one call, for
+// scripts that want the whole loop. The plan is made on the same listing the
+// apply starts from, so there is no extra re-list.
+import type { FleetClient } from "../client/index.js";
+import type { LoadIssue } from "../loader/index.js";
+import { loadPipelines } from "../loader/index.js";
+import type { PipelineSpec, SourceScope } from "../pipelines/index.js";
+import type { SyncPlan, SyncPolicy } from "../plan/index.js";
+import { assertApplicable, planSync } from "../plan/index.js";
+import { executePlan } from "./apply.js";
+import { CallLog } from "./calls.js";
+import { ConfigurationError } from "../errors/index.js";
+import { resolvePipelineLimit } from "./limits.js";
+import { listRemote } from "./remote.js";
+import type { ApplyOptions, ApplyResult } from "./types.js";
+
+export interface SyncPipelinesOptions extends ApplyOptions {
+  /** A folder of pipeline files to load. Exactly one of `dir` and `desired`. */
+  dir?: string;
+  /** Globs to skip when loading `dir`. */
+  exclude?: string[];
+  /** The desired pipelines, when not loading a folder. */
+  desired?: PipelineSpec[];
+  scope: SourceScope;
+  policy?: SyncPolicy;
+  /** The pipeline limit; default GetLimits when it answers, else 200. */
+  limit?: number;
+  /** Plan and check only; write nothing. Default false. */
+  dryRun?: boolean;
+}
+
+export interface SyncPipelinesResult {
+  plan: SyncPlan;
+  /** Loader warnings (for `dir`). */
+  warnings: LoadIssue[];
+  /** Absent for a dry run. */
+  result?: ApplyResult;
+}
+
+/**
+ * Plans the desired set against the service and, unless `dryRun`, applies
+ * and verifies it. Throws LoadError, SafetyCheckError (blocked plan) or
+ * ApplyError like the steps it runs.
+ */
+export async function syncPipelines(client: FleetClient, options: SyncPipelinesOptions): Promise<SyncPipelinesResult> {
+  if ((options.dir === undefined) === (options.desired === undefined)) {
+    throw new ConfigurationError("syncPipelines needs exactly one of `dir` and `desired`.");
+  }
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const { signal } = options;
+  let desired: PipelineSpec[];
+  let warnings: LoadIssue[] = [];
+  if (options.dir !== undefined) {
+    const loaded = await loadPipelines(options.dir, {
+      ...(options.exclude ? { exclude: options.exclude } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    desired = loaded.specs;
+    warnings = loaded.warnings;
+  } else {
+    desired = options.desired ?? [];
+  }
+  const calls = new CallLog();
+  if (options.limit === undefined) calls.count("GetLimits");
+  const limit = await resolvePipelineLimit(client, {
+    ...(options.limit !== undefined ? { override: options.limit } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  const remote = await listRemote(client, calls, signal);
+  const plan = planSync({
+    desired,
+    remote,
+    scope: options.scope,
+    limit,
+    ...(options.policy ? { policy: options.policy } : {}),
+  });
+  if (options.dryRun === true) return { plan, warnings };
+  assertApplicable(plan);
+  const result = await executePlan(client, plan, remote, options, { calls, started, now });
+  return { plan, warnings, result };
+}

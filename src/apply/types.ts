@@ -1,0 +1,100 @@
+// The plain-data shapes of an apply: what was asked, what happened. An
+// ApplyResult is JSON-safe so that a CI job can print it, store it or diff it.
+import type { SourceScope } from "../pipelines/index.js";
+import type { ActionKind, FieldDiff } from "../plan/index.js";
+
+/** `sync`: one atomic SyncPipelines. `fallback`: delete then upsert what changed. */
+export type ApplyMode = "sync" | "fallback";
+
+/** One step of an apply, reported as it completes. */
+export interface ApplyProgress {
+  /** Writes completed so far (successful or failed). */
+  done: number;
+  /** Writes this apply will make. */
+  total: number;
+  /** What the step was. */
+  action: ActionKind | "sync";
+  /** The pipeline, for per-pipeline steps. */
+  name?: string;
+  /** False when the step failed. */
+  ok: boolean;
+}
+
+/** RPCs made by one apply, by method name (e.g. `UpsertPipeline`). Retries inside the client count once. */
+export interface CallCounts {
+  total: number;
+  byMethod: Record<string, number>;
+}
+
+/** One write that did not happen. Never carries credentials. */
+export interface ApplyFailure {
+  /** `sync` for the one atomic call, `delete`/`create`/`update`/`takeover` for per-pipeline writes. */
+  action: ActionKind | "sync";
+  /** Absent when the failure concerns the whole call (sync, bulk delete). */
+  name?: string;
+  /** Connect code in snake_case (`invalid_argument`, `unavailable`, ...), or `aborted`. */
+  code: string;
+  message: string;
+}
+
+export interface ApplyChanges {
+  created: string[];
+  updated: string[];
+  deleted: string[];
+  takenOver: string[];
+}
+
+/** A pipeline of the scope whose content differs from the desired one after the apply. */
+export interface VerificationDifference {
+  name: string;
+  diff: FieldDiff[];
+}
+
+/** The read-back check: does the scope hold exactly the desired set? */
+export interface Verification {
+  ok: boolean;
+  /** Desired names not found in the scope after the apply. */
+  missing: string[];
+  /** Names found in the scope that the desired set does not have. */
+  unexpected: string[];
+  /** Names present in both whose content differs. */
+  different: VerificationDifference[];
+}
+
+export interface ApplyResult {
+  mode: ApplyMode;
+  scope: SourceScope;
+  /** True when every planned write succeeded (verification aside). */
+  ok: boolean;
+  calls: CallCounts;
+  durationMs: number;
+  /** What was changed by this run. */
+  changes: ApplyChanges;
+  /** Desired pipelines already as wanted before this run (the plan's noops). */
+  unchanged: number;
+  /**
+   * Planned writes found already done when this run started: a rerun of a plan
+   * that was partly applied before, or applied by someone else.
+   */
+  alreadyDone: string[];
+  /** How the fallback deleted: one bulk call, one call each, or nothing to delete. */
+  deleteStrategy?: "bulk" | "each";
+  failures: ApplyFailure[];
+  /** Absent when verification was turned off. */
+  verification?: Verification;
+}
+
+export interface ApplyOptions {
+  /** Default `"sync"`. */
+  mode?: ApplyMode;
+  signal?: AbortSignal;
+  onProgress?: (event: ApplyProgress) => void;
+  /** Read back and check the scope after writing. Default true. */
+  verify?: boolean;
+  /** Apply even when the remote changed since the plan was made. Default false. */
+  force?: boolean;
+  /** Fallback only: parallel writes in flight (the client's rate limiter still paces them). Default 4. */
+  concurrency?: number;
+  /** Clock for `durationMs`, in milliseconds. Default `performance.now`. */
+  now?: () => number;
+}

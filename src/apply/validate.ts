@@ -1,0 +1,61 @@
+// Server-side validation without changes: one `validate_only` upsert per
+// pipeline. Nothing is stored, no revision is written.
+import type { PipelineSpec, NormalizedPipelineSpec, SourceScope } from "../pipelines/index.js";
+import { normalizeSpec, pipelineMessageFromSpec } from "../pipelines/index.js";
+import { failureFrom, runPool } from "./calls.js";
+import type { PipelinesClient } from "./remote.js";
+
+export interface RemoteValidationResult {
+  name: string;
+  /** The file the spec was read from, when known. */
+  file?: string;
+  ok: boolean;
+  /** Connect code in snake_case when the service refused the pipeline. */
+  code?: string;
+  message?: string;
+}
+
+export interface ValidatePipelinesOptions {
+  /** Sent as each pipeline's source, as a real write would. Optional. */
+  scope?: SourceScope;
+  signal?: AbortSignal;
+  /** Parallel calls in flight (the client's rate limiter still paces them). Default 4. */
+  concurrency?: number;
+}
+
+/**
+ * Asks the service to validate every spec (`UpsertPipeline` with
+ * `validate_only`), returning one result per spec in input order. RPC errors
+ * become failed results, except a cancelled signal, which throws.
+ */
+export async function validatePipelines(
+  client: PipelinesClient,
+  specs: readonly (PipelineSpec | NormalizedPipelineSpec)[],
+  options: ValidatePipelinesOptions = {},
+): Promise<RemoteValidationResult[]> {
+  const { signal, scope } = options;
+  const results: RemoteValidationResult[] = new Array(specs.length);
+  const indexed = specs.map((spec, index) => ({ spec: normalizeSpec(spec), index }));
+  await runPool(
+    indexed,
+    options.concurrency ?? 4,
+    async ({ spec, index }) => {
+      const base: RemoteValidationResult = { name: spec.name, ok: true };
+      if (spec.file !== undefined) base.file = spec.file;
+      try {
+        await client.pipelines.upsertPipeline(
+          { pipeline: pipelineMessageFromSpec(spec, scope), validateOnly: true },
+          signal ? { signal } : {},
+        );
+        results[index] = base;
+      } catch (err) {
+        if (signal?.aborted) throw err;
+        const f = failureFrom(err, "update", spec.name);
+        results[index] = { ...base, ok: false, code: f.code, message: f.message };
+      }
+    },
+    () => signal?.aborted === true,
+  );
+  signal?.throwIfAborted();
+  return results;
+}
