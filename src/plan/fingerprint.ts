@@ -1,0 +1,32 @@
+// The fingerprint of a remote snapshot, for the stale check at apply. It is
+// strict on purpose: any change to a stored field (even one the semantic
+// equality ignores, like matcher order) means the remote differs.
+import { createHash } from "node:crypto";
+import type { Pipeline } from "../../gen/pipeline/v1/pipeline_pb.js";
+import { canonicalJson, compareStrings, toRemotePipeline, type RemotePipeline } from "../pipelines/index.js";
+
+/** A stable text for one remote pipeline: id, name, source and stored spec; never timestamps. */
+export function pipelineDigestLine(remote: RemotePipeline): string {
+  const s = remote.spec;
+  return JSON.stringify([
+    remote.id,
+    s.name,
+    remote.source === undefined ? null : [remote.source.type, remote.source.namespace],
+    s.contents,
+    s.matchers,
+    remote.enabledUnset === true ? null : s.enabled,
+    s.configType,
+    canonicalJson(s.metadata),
+  ]);
+}
+
+/** `sha256:<hex>` over every remote pipeline; independent of the listing order. */
+export function fingerprintRemote(remote: readonly (Pipeline | RemotePipeline)[]): string {
+  return fingerprintLines(remote.map((p) => pipelineDigestLine(toRemotePipeline(p))));
+}
+
+export function fingerprintLines(lines: string[]): string {
+  const hash = createHash("sha256");
+  for (const line of [...lines].sort(compareStrings)) hash.update(line).update("\n");
+  return "sha256:" + hash.digest("hex");
+}

@@ -1,0 +1,26 @@
+// The plan: what a sync would change, and whether it is safe. Pure: no I/O.
+export type {
+  ActionKind,
+  DiffField,
+  FieldDiff,
+  Finding,
+  FindingCode,
+  PlanAction,
+  PlanCounts,
+  Severity,
+  SyncPlan,
+  SyncPolicy,
+} from "./types.js";
+export {
+  DEFAULT_PIPELINE_LIMIT,
+  LIMIT_NEAR_TENTHS,
+  MASS_DELETE_MIN,
+  planSync,
+} from "./plan-sync.js";
+export type { PlanSyncInput } from "./plan-sync.js";
+export { fingerprintRemote } from "./fingerprint.js";
+export { checkStale } from "./stale.js";
+export type { StaleCheckOptions } from "./stale.js";
+export { SafetyCheckError, assertApplicable } from "./errors.js";
+export { InvalidPlanError, PLAN_VERSION, parsePlan } from "./parse.js";
+export { FINDING_CODES } from "./findings.js";
