@@ -25,10 +25,60 @@ export {
 export type { MatchOperator, Matcher, MatchOptions } from "./matchers/index.js";
 
 // --- pipelines (model) ---
+export {
+  normalizeSpec,
+  normalizeContents,
+  canonicalMatcherSet,
+  remoteFromPipeline,
+  pipelineMessageFromSpec,
+  diffSpecs,
+  diffRemote,
+  specsEqual,
+  sourceMatchesScope,
+  formatSource,
+  sourceTypeToProto,
+  sourceTypeFromProto,
+  configTypeToProto,
+  configTypeFromProto,
+  validateSpec,
+} from "./pipelines/index.js";
+export type {
+  DiffField,
+  FieldDiff,
+  NormalizedPipelineSpec,
+  RemotePipeline,
+  SourceRef,
+  SpecIssue,
+  SpecIssueField,
+} from "./pipelines/index.js";
 
 // --- loader ---
 
 // --- plan ---
+export {
+  planSync,
+  fingerprintRemote,
+  checkStale,
+  assertApplicable,
+  parsePlan,
+  SafetyCheckError,
+  InvalidPlanError,
+  DEFAULT_PIPELINE_LIMIT,
+  PLAN_VERSION,
+  FINDING_CODES,
+} from "./plan/index.js";
+export type {
+  ActionKind,
+  Finding,
+  FindingCode,
+  PlanAction,
+  PlanCounts,
+  PlanSyncInput,
+  Severity,
+  StaleCheckOptions,
+  SyncPlan,
+  SyncPolicy,
+} from "./plan/index.js";
 
 // --- render ---
 
