@@ -7,7 +7,7 @@ export { validatePipelines } from "./validate.js";
 export type { RemoteValidationResult, ValidatePipelinesOptions } from "./validate.js";
 export { previewCollectors, effectiveAttributes } from "./collectors.js";
 export type { CollectorPreview, CollectorPreviewOptions, CollectorReach } from "./collectors.js";
-export { resolvePipelineLimit, DEFAULT_PIPELINE_LIMIT } from "./limits.js";
+export { resolvePipelineLimit } from "./limits.js";
 export { syncPipelines } from "./sync-loop.js";
 export type { SyncPipelinesOptions, SyncPipelinesResult } from "./sync-loop.js";
 export { verifyScope } from "./verify.js";

@@ -1,7 +1,5 @@
 import type { FleetClient } from "../client/index.js";
-
-/** The documented per-stack pipeline limit, used when the service does not say. */
-export const DEFAULT_PIPELINE_LIMIT = 200;
+import { DEFAULT_PIPELINE_LIMIT } from "../plan/index.js";
 
 /**
  * The pipeline limit to plan against: `override` when given, else the stack's

@@ -1,0 +1,106 @@
+// An ApplyResult as text (terminal), Markdown (job summary) and JSON.
+import type { ApplyResult, Verification } from "../apply/index.js";
+import { formatSource } from "../pipelines/index.js";
+
+export interface ResultTextOptions {
+  /** ANSI colours. Default false. */
+  color?: boolean;
+}
+
+const ANSI = { red: "\u001b[31m", green: "\u001b[32m", yellow: "\u001b[33m", bold: "\u001b[1m", reset: "\u001b[0m" };
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function callsLine(result: ApplyResult): string {
+  const parts = Object.entries(result.calls.byMethod).map(([m, n]) => `${m} ${n}`);
+  return `${result.calls.total} call${result.calls.total === 1 ? "" : "s"}${parts.length ? ` (${parts.join(", ")})` : ""}`;
+}
+
+function changeCount(result: ApplyResult): number {
+  const c = result.changes;
+  return c.created.length + c.updated.length + c.deleted.length + c.takenOver.length;
+}
+
+function verificationProblems(v: Verification): string[] {
+  const lines: string[] = [];
+  for (const name of v.missing) lines.push(`missing from the namespace: ${name}`);
+  for (const name of v.unexpected) lines.push(`not wanted but present: ${name}`);
+  for (const d of v.different) lines.push(`differs: ${d.name} (${d.diff.map((x) => x.field).join(", ")})`);
+  return lines;
+}
+
+export function renderResultText(result: ApplyResult, options: ResultTextOptions = {}): string {
+  const paint = (color: keyof typeof ANSI, text: string): string => (options.color ? `${ANSI[color]}${text}${ANSI.reset}` : text);
+  const scope = formatSource(result.scope);
+  const out: string[] = [];
+  const n = changeCount(result);
+  const headline = result.ok
+    ? n === 0
+      ? `Nothing to change in ${scope}: already as desired.`
+      : `Applied ${n} change${n === 1 ? "" : "s"} to ${scope} (${result.mode} mode) in ${seconds(result.durationMs)}.`
+    : `Apply to ${scope} (${result.mode} mode) incomplete: ${result.failures.length} failure${result.failures.length === 1 ? "" : "s"}, ${n} change${n === 1 ? "" : "s"} made.`;
+  out.push(paint(result.ok ? "bold" : "red", headline));
+  const row = (sign: string, label: string, names: string[], color: keyof typeof ANSI): void => {
+    if (names.length) out.push(`  ${paint(color, `${sign} ${label.padEnd(10)}`)} ${names.join(", ")}`);
+  };
+  row("+", "created", result.changes.created, "green");
+  row("~", "updated", result.changes.updated, "yellow");
+  row("!", "taken over", result.changes.takenOver, "yellow");
+  row("-", "deleted", result.changes.deleted, "red");
+  if (result.unchanged > 0) out.push(`  = ${"unchanged".padEnd(10)} ${result.unchanged}`);
+  if (result.alreadyDone.length) out.push(`  already done before this run: ${result.alreadyDone.join(", ")}`);
+  for (const f of result.failures) {
+    out.push(paint("red", `  ✗ ${f.action}${f.name ? ` ${f.name}` : ""}: ${f.code}: ${f.message}`));
+  }
+  if (result.failures.length) out.push("  Every step is idempotent: run the apply again to converge.");
+  out.push(`  ${callsLine(result)}${result.deleteStrategy === "each" ? "; deleted one by one (no BulkDeletePipelines on this server)" : ""}`);
+  const v = result.verification;
+  if (!v) out.push("  Not verified (verification turned off or skipped).");
+  else if (v.ok) out.push(paint("green", `  ✓ Verified: ${scope} holds exactly the desired pipelines.`));
+  else {
+    out.push(paint("red", `  ✗ Verification failed: ${scope} does not hold exactly the desired pipelines.`));
+    for (const line of verificationProblems(v)) out.push(`    ${line}`);
+  }
+  return out.join("\n") + "\n";
+}
+
+function mdNames(names: string[]): string {
+  return names.length ? names.map((n) => `\`${n}\``).join(", ") : "–";
+}
+
+function mdCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+export function renderResultMarkdown(result: ApplyResult): string {
+  const scope = formatSource(result.scope);
+  const out: string[] = [];
+  const status = result.ok && result.verification?.ok !== false ? "✅" : "❌";
+  out.push(`### ${status} fleet-pipelines apply: \`${scope}\` (${result.mode})`, "");
+  out.push("| | pipelines |", "|---|---|");
+  out.push(`| created | ${mdNames(result.changes.created)} |`);
+  out.push(`| updated | ${mdNames(result.changes.updated)} |`);
+  out.push(`| taken over | ${mdNames(result.changes.takenOver)} |`);
+  out.push(`| deleted | ${mdNames(result.changes.deleted)} |`);
+  out.push(`| unchanged | ${result.unchanged} |`, "");
+  if (result.failures.length) {
+    out.push("**Failures** (every step is idempotent: rerun to converge)", "", "| action | pipeline | code | message |", "|---|---|---|---|");
+    for (const f of result.failures) out.push(`| ${f.action} | ${f.name ? `\`${f.name}\`` : "–"} | ${f.code} | ${mdCell(f.message)} |`);
+    out.push("");
+  }
+  const v = result.verification;
+  if (!v) out.push("Verification: not run.");
+  else if (v.ok) out.push("Verification: ✅ the namespace holds exactly the desired pipelines.");
+  else {
+    out.push("Verification: ❌ the namespace does not hold exactly the desired pipelines.", "");
+    for (const line of verificationProblems(v)) out.push(`- ${mdCell(line)}`);
+  }
+  out.push("", `${callsLine(result)} in ${seconds(result.durationMs)}.`);
+  return out.join("\n") + "\n";
+}
+
+export function renderResultJson(result: ApplyResult): string {
+  return JSON.stringify(result, null, 2) + "\n";
+}
