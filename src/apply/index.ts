@@ -25,3 +25,5 @@ export type {
   Verification,
   VerificationDifference,
 } from "./types.js";
+export { exportPipelines, pipelineFiles } from "./export.js";
+export type { ExportPipelinesOptions, ExportPipelinesResult, ExportedFile } from "./export.js";

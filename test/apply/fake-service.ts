@@ -91,7 +91,7 @@ export function fakeService(): FakeService {
     async syncPipelines(req: { source: { type: PipelineSource_SourceType; namespace: string }; pipelines: Pipeline[] }) {
       enter({ method: "SyncPipelines" });
       const names = new Set(req.pipelines.map((p) => p.name));
-      for (const p of req.pipelines) write(create(PipelineSchema, { ...p, source: { ...req.source } }));
+      for (const p of req.pipelines) write(create(PipelineSchema, { ...p, source: { $typeName: "pipeline.v1.PipelineSource", type: req.source.type, namespace: req.source.namespace } }));
       for (const p of [...store.values()]) {
         if (p.source?.type === req.source.type && p.source.namespace === req.source.namespace && !names.has(p.name)) {
           store.delete(p.name);
