@@ -1,0 +1,7 @@
+// The plan as JSON: exactly the SyncPlan data (with its `version`), pretty
+// printed, so `parsePlan(renderPlanJson(plan))` gives the plan back.
+import type { SyncPlan } from "../plan/index.js";
+
+export function renderPlanJson(plan: SyncPlan): string {
+  return JSON.stringify(plan, null, 2) + "\n";
+}
