@@ -81,6 +81,15 @@ export type {
 } from "./plan/index.js";
 
 // --- render ---
+export {
+  renderPlanText,
+  renderPlanMarkdown,
+  renderPlanJson,
+  renderFindingText,
+  renderFindingMarkdown,
+  unifiedDiff,
+} from "./render/index.js";
+export type { TextRenderOptions, MarkdownRenderOptions, UnifiedDiffOptions } from "./render/index.js";
 
 // --- client ---
 
