@@ -1,0 +1,141 @@
+// Walks the folder and lists the files the loader cares about. Hidden entries
+// and node_modules are skipped, and so is whatever `exclude` matches. Symlinks
+// are followed only while they stay inside the folder (checked on the real
+// path), and a symlinked folder that leads back to one of its own ancestors
+// is reported instead of walked forever.
+import { readdir, realpath, stat } from "node:fs/promises";
+import type { Dirent } from "node:fs";
+import { join } from "node:path";
+import { describeFsError } from "./read-file.js";
+import type { PathMatcher } from "./glob.js";
+import type { Limiter } from "./limit.js";
+import { classifyFile, isInside, type FileKind } from "./paths.js";
+import type { LoadIssue, LoadIssueCode } from "./types.js";
+
+/** Caps that stop a pathological tree (symlink fan-out, millions of entries) early. */
+export const MAX_WALK_ENTRIES = 500_000;
+export const MAX_WALK_DEPTH = 128;
+
+export interface WalkedFile {
+  /** Absolute path as reached through the folder (symlinks not resolved). */
+  path: string;
+  /** Path relative to the folder, `/`-separated. */
+  relativePath: string;
+  kind: FileKind;
+}
+
+export interface WalkOptions {
+  root: string;
+  realRoot: string;
+  exclude: PathMatcher;
+  limit: Limiter;
+  display: (path: string) => string;
+  signal?: AbortSignal | undefined;
+}
+
+export interface WalkResult {
+  files: WalkedFile[];
+  issues: LoadIssue[];
+}
+
+export async function walkFolder(options: WalkOptions): Promise<WalkResult> {
+  const { root, realRoot, exclude, limit, display, signal } = options;
+  const files: WalkedFile[] = [];
+  const issues: LoadIssue[] = [];
+  let entries = 0;
+  let stopped = false;
+
+  const fail = (code: LoadIssueCode, path: string, message: string) => {
+    issues.push({ code, severity: "error", file: display(path), message });
+  };
+
+  const stopIfTooMany = (path: string): boolean => {
+    if (stopped) return true;
+    if (++entries > MAX_WALK_ENTRIES) {
+      stopped = true;
+      fail("TOO_MANY_FILES", path, `the folder holds more than ${MAX_WALK_ENTRIES} entries; exclude what is not pipelines`);
+      return true;
+    }
+    return false;
+  };
+
+  // `ancestors`: real paths of this folder and every folder above it in the walk.
+  const visit = async (path: string, relativePath: string, ancestors: string[]): Promise<void> => {
+    signal?.throwIfAborted();
+    if (ancestors.length > MAX_WALK_DEPTH) {
+      fail("TOO_DEEP", path, `folders are nested more than ${MAX_WALK_DEPTH} levels deep`);
+      return;
+    }
+    let dirents: Dirent[];
+    try {
+      dirents = await limit(() => readdir(path, { withFileTypes: true }));
+    } catch (error) {
+      fail("UNREADABLE", path, `folder cannot be read: ${describeFsError(error)}`);
+      return;
+    }
+    const realHere = ancestors[ancestors.length - 1]!;
+    const children: Promise<void>[] = [];
+    for (const dirent of dirents) {
+      const name = dirent.name;
+      if (name.startsWith(".")) continue;
+      const childPath = join(path, name);
+      const childRelative = relativePath === "" ? name : `${relativePath}/${name}`;
+      if (exclude(childRelative)) continue;
+      if (stopIfTooMany(childPath)) break;
+      if (dirent.isDirectory()) {
+        if (name === "node_modules") continue;
+        children.push(visit(childPath, childRelative, [...ancestors, join(realHere, name)]));
+      } else if (dirent.isSymbolicLink()) {
+        children.push(followLink(childPath, childRelative, name, ancestors));
+      } else {
+        const kind = classifyFile(name);
+        if (kind === undefined) continue;
+        if (dirent.isFile()) files.push({ path: childPath, relativePath: childRelative, kind });
+        else fail("UNREADABLE", childPath, "is not a regular file (a device, socket or pipe)");
+      }
+    }
+    await Promise.all(children);
+  };
+
+  const followLink = async (path: string, relativePath: string, name: string, ancestors: string[]): Promise<void> => {
+    const kind = classifyFile(name);
+    let target: string;
+    try {
+      target = await limit(() => realpath(path));
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === "ELOOP") fail("SYMLINK_LOOP", path, "is a symlink that loops back on itself");
+      else if (kind !== undefined) {
+        fail("UNREADABLE", path, code === "ENOENT" ? "is a broken symlink (its target does not exist)" : `cannot be resolved: ${describeFsError(error)}`);
+      }
+      return;
+    }
+    let isDirectory: boolean;
+    try {
+      isDirectory = (await limit(() => stat(target))).isDirectory();
+    } catch (error) {
+      if (kind !== undefined) fail("UNREADABLE", path, `cannot be read: ${describeFsError(error)}`);
+      return;
+    }
+    if (isDirectory) {
+      if (name === "node_modules") return;
+      if (!isInside(realRoot, target)) {
+        fail("OUTSIDE_FOLDER", path, `is a symlink to a folder outside the folder being loaded (${target})`);
+      } else if (ancestors.includes(target)) {
+        fail("SYMLINK_LOOP", path, "is a symlink to a folder that contains it; following it would loop forever");
+      } else {
+        await visit(path, relativePath, [...ancestors, target]);
+      }
+      return;
+    }
+    if (kind === undefined) return;
+    if (!isInside(realRoot, target)) {
+      fail("OUTSIDE_FOLDER", path, `is a symlink to a file outside the folder being loaded (${target})`);
+      return;
+    }
+    files.push({ path, relativePath, kind });
+  };
+
+  await visit(root, "", [realRoot]);
+  return { files, issues };
+}
