@@ -1,0 +1,56 @@
+// Runs a list of interceptors in front of any Connect transport, the default
+// connect-node one or one the caller injected. Connect transports only take
+// interceptors when they are created; wrapping lets the client's own
+// behaviour (auth, retries, rate limit, timeouts, logging) apply to a
+// transport it did not create, without touching that transport's own
+// interceptors.
+import type { Interceptor, Transport } from "@connectrpc/connect";
+import { createMethodUrl, runUnaryCall } from "@connectrpc/connect/protocol";
+import { callTimeoutMsKey, createCallContext, deadlineKey } from "./call-context.js";
+import type { Clock } from "./clock.js";
+
+export interface ComposeOptions {
+  /** For the request URL interceptors see (the inner transport builds its own). */
+  baseUrl: string;
+  /** Applied when a call gives no timeoutMs; undefined = none. */
+  defaultTimeoutMs: number | undefined;
+  clock: Clock;
+}
+
+export function withInterceptors(inner: Transport, interceptors: Interceptor[], options: ComposeOptions): Transport {
+  return {
+    unary(method, signal, timeoutMs, header, message, contextValues) {
+      const context = createCallContext(contextValues);
+      // Same convention as Connect: undefined = the default, <= 0 = no deadline.
+      const resolved = timeoutMs === undefined ? options.defaultTimeoutMs : timeoutMs <= 0 ? undefined : timeoutMs;
+      context.set(callTimeoutMsKey, resolved);
+      return runUnaryCall({
+        interceptors,
+        // No timeoutMs here: the deadline is enforced by timeoutInterceptor, which knows about retries.
+        ...(signal !== undefined ? { signal } : {}),
+        req: {
+          stream: false,
+          service: method.parent,
+          method,
+          requestMethod: "POST",
+          url: createMethodUrl(options.baseUrl, method),
+          header: new Headers(header),
+          contextValues: context,
+          message,
+        },
+        next: (req) => {
+          // Tell the server how long is left, as Connect does for its own timeoutMs.
+          const deadline = req.contextValues.get(deadlineKey);
+          if (deadline !== undefined) {
+            req.header.set("Connect-Timeout-Ms", String(Math.max(1, Math.ceil(deadline - options.clock.now()))));
+          }
+          return inner.unary(req.method, req.signal, undefined, req.header, req.message, req.contextValues);
+        },
+      });
+    },
+    // No streaming method exists in these services; pass through unchanged.
+    stream(method, signal, timeoutMs, header, input, contextValues) {
+      return inner.stream(method, signal, timeoutMs, header, input, contextValues);
+    },
+  };
+}

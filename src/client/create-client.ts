@@ -1,0 +1,118 @@
+// createFleetClient: typed Connect clients for the pipeline and collector
+// services plus getLimits(), all behind one chain of interceptors
+// (outermost first):
+//
+//   errors → timeout → retry → rate limit → logging → user agent → auth → transport
+//
+// errors sees the final outcome; timeout bounds the whole call; retry repeats
+// what is below it, so every attempt takes a rate-limit token, is logged, and
+// carries the headers.
+import { toJson } from "@bufbuild/protobuf";
+import { StructSchema } from "@bufbuild/protobuf/wkt";
+import { createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
+import { validateReadWriteMaxBytes } from "@connectrpc/connect/protocol";
+import { createTransport } from "@connectrpc/connect/protocol-connect";
+import { createConnectTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { CollectorService } from "../../gen/collector/v1/collector_pb.js";
+import { PipelineService } from "../../gen/pipeline/v1/pipeline_pb.js";
+import { authInterceptor } from "./auth-interceptor.js";
+import { withInterceptors } from "./compose-transport.js";
+import { errorInterceptor } from "./error-interceptor.js";
+import { createFetchHttpClient } from "./fetch-http-client.js";
+import { createLog, type Log } from "./logger.js";
+import { loggingInterceptor } from "./logging-interceptor.js";
+import { resolveOptions, type FleetClientOptions, type ResolvedOptions } from "./options.js";
+import { rateLimitInterceptor } from "./rate-limit-interceptor.js";
+import { createRateLimiter } from "./rate-limiter.js";
+import { createRedactor, type Redactor } from "./redact.js";
+import { retryInterceptor } from "./retry-interceptor.js";
+import { parseTenantLimits, TenantService, type TenantLimits } from "./tenant-limits.js";
+import { timeoutInterceptor } from "./timeout-interceptor.js";
+import { userAgentInterceptor } from "./user-agent-interceptor.js";
+
+export interface GetLimitsOptions {
+  signal?: AbortSignal;
+  /** Overrides the client's timeoutMs for this call; 0 = no deadline. */
+  timeoutMs?: number;
+}
+
+export interface FleetClient {
+  /** The normalised host root every call goes to. */
+  readonly baseUrl: string;
+  /** pipeline.v1.PipelineService; every method accepts Connect CallOptions (signal, timeoutMs, headers). */
+  readonly pipelines: Client<typeof PipelineService>;
+  /** collector.v1.CollectorService (management methods). */
+  readonly collectors: Client<typeof CollectorService>;
+  /** tenant.v1.TenantService/GetLimits: the stack's limits; an absent field means no limit. */
+  getLimits(options?: GetLimitsOptions): Promise<TenantLimits>;
+}
+
+// A field the server adds later must not break an older client. (Binary
+// parsing keeps unknown fields by design.)
+const jsonOptions = { ignoreUnknownFields: true } as const;
+
+function buildInterceptors(o: ResolvedOptions, log: Log, redact: Redactor): Interceptor[] {
+  const list: Interceptor[] = [errorInterceptor(o.baseUrl, redact), timeoutInterceptor(o.clock)];
+  if (o.retry !== undefined) list.push(retryInterceptor(o.retry, o.clock, o.random, log));
+  if (o.rateLimit !== undefined) {
+    list.push(rateLimitInterceptor(createRateLimiter({ ...o.rateLimit, clock: o.clock }), log));
+  }
+  list.push(loggingInterceptor(log, o.clock), userAgentInterceptor(o.userAgent), authInterceptor(o.authorization));
+  return list;
+}
+
+function fetchJsonTransport(baseUrl: string, fetchFn: typeof globalThis.fetch): Transport {
+  return createTransport({
+    httpClient: createFetchHttpClient(fetchFn),
+    baseUrl,
+    useBinaryFormat: false,
+    interceptors: [],
+    jsonOptions,
+    acceptCompression: [],
+    sendCompression: null,
+    ...validateReadWriteMaxBytes(undefined, undefined, undefined),
+  });
+}
+
+/** The inner transports: one for the generated services, one (always JSON) for getLimits. */
+function buildTransports(o: ResolvedOptions): { rpc: Transport; tenant: Transport } {
+  if (o.transport !== undefined) {
+    return { rpc: o.transport, tenant: fetchJsonTransport(o.baseUrl, o.fetch ?? globalThis.fetch) };
+  }
+  if (o.httpVersion === "2") {
+    // One HTTP/2 connection for both (the session unrefs itself when idle).
+    const sessionManager = new Http2SessionManager(o.baseUrl);
+    const make = (useBinaryFormat: boolean) =>
+      createConnectTransport({ baseUrl: o.baseUrl, httpVersion: "2", sessionManager, useBinaryFormat, jsonOptions });
+    return { rpc: make(o.useBinaryFormat), tenant: o.fetch !== undefined ? fetchJsonTransport(o.baseUrl, o.fetch) : make(false) };
+  }
+  const make = (useBinaryFormat: boolean) =>
+    createConnectTransport({ baseUrl: o.baseUrl, httpVersion: "1.1", useBinaryFormat, jsonOptions });
+  return { rpc: make(o.useBinaryFormat), tenant: o.fetch !== undefined ? fetchJsonTransport(o.baseUrl, o.fetch) : make(false) };
+}
+
+/**
+ * Creates the client. Throws ConfigurationError (naming the option) for
+ * options that cannot work; nothing is sent until a method is called.
+ */
+export function createFleetClient(options: FleetClientOptions): FleetClient {
+  const o = resolveOptions(options);
+  const redact = createRedactor(o.secrets);
+  const log = createLog(o.logger, o.logLevel, redact);
+  // One chain (and so one rate limiter) shared by every service of this client.
+  const interceptors = buildInterceptors(o, log, redact);
+  const compose = { baseUrl: o.baseUrl, defaultTimeoutMs: o.timeoutMs, clock: o.clock };
+  const inner = buildTransports(o);
+  const rpc = withInterceptors(inner.rpc, interceptors, compose);
+  const tenant = createClient(TenantService, withInterceptors(inner.tenant, interceptors, compose));
+
+  return {
+    baseUrl: o.baseUrl,
+    pipelines: createClient(PipelineService, rpc),
+    collectors: createClient(CollectorService, rpc),
+    async getLimits(callOptions) {
+      const response = await tenant.getLimits({}, callOptions);
+      return parseTenantLimits(toJson(StructSchema, response));
+    },
+  };
+}

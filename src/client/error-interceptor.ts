@@ -1,0 +1,76 @@
+// Errors people can act on. RPC failures stay ConnectError with their code,
+// metadata, details and cause; only the message changes: for 401, 403 and
+// "unimplemented" (a wrong baseUrl gives a 404, which Connect reads as
+// unimplemented) it says what to check. Every message, metadata value and
+// cause is scrubbed of the client's secrets on the way out.
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { procedureOf } from "./procedure.js";
+import type { Redactor } from "./redact.js";
+
+function hintFor(code: Code, procedure: string, baseUrl: string): string | undefined {
+  switch (code) {
+    case Code.Unauthenticated:
+      return (
+        `${procedure}: Fleet Management did not accept the credentials. Check that auth.user is the stack's ` +
+        "Fleet Management user id (the stack / instance id), that auth.token is a valid, unexpired Grafana Cloud " +
+        "access policy token, and that baseUrl is the Fleet Management URL of that same stack"
+      );
+    case Code.PermissionDenied:
+      return (
+        `${procedure}: the credentials were accepted but are not allowed to do this. The access policy needs the ` +
+        "fleet-management:read scope to read and fleet-management:write to change anything, for this stack"
+      );
+    case Code.Unimplemented:
+      return (
+        `${procedure}: not found at ${baseUrl}. Check baseUrl: use your stack's Fleet Management URL ` +
+        "(e.g. https://fleet-management-prod-001.grafana.net, or the URL shown in the Fleet Management app's API tab); " +
+        "if it is right, this server does not offer the method"
+      );
+    default:
+      return undefined;
+  }
+}
+
+function scrubHeaders(headers: Headers, redact: Redactor): { headers: Headers; changed: boolean } {
+  const out = new Headers();
+  let changed = false;
+  headers.forEach((value, key) => {
+    const clean = redact(value);
+    if (clean !== value) changed = true;
+    out.append(key, clean);
+  });
+  return { headers: out, changed };
+}
+
+function scrubCause(cause: unknown, redact: Redactor): unknown {
+  if (!(cause instanceof Error)) return typeof cause === "string" ? redact(cause) : cause;
+  const text = `${cause.message}\n${cause.stack ?? ""}`;
+  if (redact(text) === text) return cause;
+  const copy = new Error(redact(cause.message));
+  copy.name = cause.name;
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === "string") Object.assign(copy, { code });
+  return copy;
+}
+
+export function toActionableError(error: ConnectError, procedure: string, baseUrl: string, redact: Redactor): ConnectError {
+  const hint = hintFor(error.code, procedure, baseUrl);
+  const raw = redact(error.rawMessage);
+  const message = hint === undefined ? raw : raw === "" ? hint : `${hint} (server said: ${raw})`;
+  const metadata = scrubHeaders(error.metadata, redact);
+  const cause = scrubCause(error.cause, redact);
+  if (message === error.rawMessage && !metadata.changed && cause === error.cause) return error;
+  const out = new ConnectError(message, error.code, metadata.headers, undefined, cause);
+  out.details.push(...error.details);
+  return out;
+}
+
+export function errorInterceptor(baseUrl: string, redact: Redactor): Interceptor {
+  return (next) => async (req) => {
+    try {
+      return await next(req);
+    } catch (e) {
+      throw toActionableError(ConnectError.from(e), procedureOf(req), baseUrl, redact);
+    }
+  };
+}
