@@ -1,0 +1,14 @@
+// A small seeded PRNG (mulberry32) so that fault injection is reproducible:
+// the same seed and the same sequence of calls give the same faults.
+
+/** Returns a function yielding floats in [0, 1), deterministic for `seed`. */
+export function createPrng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
