@@ -92,6 +92,32 @@ export {
 export type { TextRenderOptions, MarkdownRenderOptions, UnifiedDiffOptions } from "./render/index.js";
 
 // --- client ---
+export {
+  createFleetClient,
+  createRateLimiter,
+  defaultRateLimit,
+  defaultRetry,
+  defaultTimeoutMs,
+  isRetryableMethod,
+  normalizeBaseUrl,
+  parseRetryAfter,
+  parseTenantLimits,
+} from "./client/index.js";
+export type {
+  Clock,
+  FleetAuth,
+  FleetClient,
+  FleetClientOptions,
+  GetLimitsOptions,
+  LogFields,
+  LogLevel,
+  Logger,
+  RateLimitOptions,
+  RateLimiter,
+  RateLimiterOptions,
+  RetryOptions,
+  TenantLimits,
+} from "./client/index.js";
 
 // --- apply ---
 
