@@ -107,11 +107,12 @@ export function pipelineLabel(file: string | undefined, name: string): string {
 }
 
 function checkOtelYaml(text: string, report: (what: string, line?: number) => void): void {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   const error = doc.errors[0];
   if (error !== undefined) {
     const line = error.linePos?.[0]?.line;
-    const firstLine = error.message.split("\n")[0] ?? error.message;
+    // The first line, without the position (given separately) and the snippet.
+    const firstLine = (error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
     report(`the OpenTelemetry contents are not valid YAML${line === undefined ? "" : ` (line ${line})`}: ${firstLine}`, line);
     return;
   }
