@@ -42,6 +42,7 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
   const root = resolve(cwd, dir);
   const display = (path: string) => displayPath(cwd, path);
   const rootDisplay = display(root);
+  const rootLabel = `the folder being loaded (${rootDisplay})`;
   const limit = createLimiter(IO_CONCURRENCY);
 
   const errors: LoadIssue[] = [];
@@ -126,12 +127,12 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
       error(code, candidate.display, message, meta.name, position);
     };
     if (isAbsolute(value) || win32.isAbsolute(value)) {
-      fail("OUTSIDE_FOLDER", `contents_file ${quoteName(value)} is an absolute path; use a path relative to the metadata file, inside ${rootDisplay}`);
+      fail("OUTSIDE_FOLDER", `contents_file ${quoteName(value)} is an absolute path; use a path relative to the metadata file, inside ${rootLabel}`);
       return undefined;
     }
     const target = resolve(dirname(candidate.file.path), value);
     if (!isInside(root, target) || target === root) {
-      fail("OUTSIDE_FOLDER", `contents_file ${quoteName(value)} points outside the folder ${rootDisplay}`);
+      fail("OUTSIDE_FOLDER", `contents_file ${quoteName(value)} points outside ${rootLabel}`);
       return undefined;
     }
     let real: string;
@@ -145,7 +146,16 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
       return undefined;
     }
     if (!isInside(realRoot, real)) {
-      fail("OUTSIDE_FOLDER", `contents_file ${quoteName(value)} leads through a symlink outside the folder ${rootDisplay}`);
+      fail("OUTSIDE_FOLDER", `contents_file ${quoteName(value)} leads through a symlink outside ${rootLabel}`);
+      return undefined;
+    }
+    try {
+      if ((await limit(() => stat(real))).isDirectory()) {
+        fail("UNREADABLE", `contents_file ${quoteName(value)} is a folder, not a file`);
+        return undefined;
+      }
+    } catch (cause) {
+      fail("UNREADABLE", `contents_file ${quoteName(value)} cannot be read: ${describeFsError(cause)}`);
       return undefined;
     }
     return target;
@@ -189,7 +199,10 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
 
       let contents: string | undefined;
       let contentsPath: string | undefined;
-      if (meta.positions.contents !== undefined) {
+      if (meta.positions.config_type !== undefined && meta.configType === undefined) {
+        // An invalid config_type (already reported) leaves the contents' kind unknown.
+        candidate.failed = true;
+      } else if (meta.positions.contents !== undefined) {
         contents = meta.contents; // undefined when it failed its checks (already reported)
       } else if (meta.positions.contents_file !== undefined) {
         contentsPath = candidate.contentsTarget;

@@ -1,6 +1,6 @@
 // Parses one metadata file (`name.yaml`) into checked fields. Pure: text in,
 // fields and issues out, never a throw, so it can be fuzzed on its own.
-import { Composer, isMap, isScalar, isSeq, LineCounter, Parser } from "yaml";
+import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, visit } from "yaml";
 import type { Node as YamlNode, Pair } from "yaml";
 import type { ConfigTypeName, JsonObject } from "../pipelines/index.js";
 import { hasUnsafeCharacters, quoteName } from "./format.js";
@@ -134,15 +134,31 @@ function parseInto(text: string, context: MetadataContext, issues: LoadIssue[]):
     return undefined;
   }
 
+  // Aliases: every one must point at an anchor, and the first one gives the
+  // line for an alias-limit error.
+  let firstAlias: Position | undefined;
+  let unresolved = false;
+  visit(document, {
+    Alias(_, alias) {
+      const position = at(alias.range?.[0]);
+      firstAlias ??= position;
+      if (alias.resolve(document) === undefined) {
+        unresolved = true;
+        report("INVALID_YAML", `alias *${alias.source} refers to no anchor (the anchor must come before the alias)`, position);
+      }
+    },
+  });
+  if (unresolved) return undefined;
+
   let values: Record<string, unknown>;
   try {
     values = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown>;
   } catch (error) {
     const text = errorText(error);
     if (/alias count/i.test(text)) {
-      report("YAML_ALIAS_LIMIT", `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} expansions): refusing a possible alias bomb`);
+      report("YAML_ALIAS_LIMIT", `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} expansions): refusing a possible alias bomb`, firstAlias);
     } else {
-      report("INVALID_YAML", `invalid YAML: ${text}`);
+      report("INVALID_YAML", `invalid YAML: ${text}`, firstAlias);
     }
     return undefined;
   }
