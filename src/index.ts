@@ -120,5 +120,41 @@ export type {
 } from "./client/index.js";
 
 // --- apply ---
+export {
+  ApplyError,
+  applyPlan,
+  exportPipelines,
+  pipelineFiles,
+  previewCollectors,
+  resolvePipelineLimit,
+  syncPipelines,
+  validatePipelines,
+  verifyScope,
+} from "./apply/index.js";
+export type {
+  ApplyChanges,
+  ApplyErrorCode,
+  ApplyFailure,
+  ApplyMode,
+  ApplyOptions,
+  ApplyProgress,
+  ApplyResult,
+  CallCounts,
+  CollectorPreview,
+  CollectorPreviewOptions,
+  CollectorReach,
+  ExportPipelinesOptions,
+  ExportPipelinesResult,
+  ExportedFile,
+  PipelinesClient,
+  RemoteValidationResult,
+  SyncPipelinesOptions,
+  SyncPipelinesResult,
+  ValidatePipelinesOptions,
+  Verification,
+  VerificationDifference,
+} from "./apply/index.js";
+export { renderResultText, renderResultMarkdown, renderResultJson } from "./render/index.js";
+export type { ResultTextOptions } from "./render/index.js";
 
 // --- emulator ---

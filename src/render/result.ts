@@ -1,6 +1,7 @@
 // An ApplyResult as text (terminal), Markdown (job summary) and JSON.
 import type { ApplyResult, Verification } from "../apply/index.js";
 import { formatSource } from "../pipelines/index.js";
+import { markdownCode, markdownEscape, safeText } from "./escape.js";
 
 export interface ResultTextOptions {
   /** ANSI colours. Default false. */
@@ -43,16 +44,16 @@ export function renderResultText(result: ApplyResult, options: ResultTextOptions
     : `Apply to ${scope} (${result.mode} mode) incomplete: ${result.failures.length} failure${result.failures.length === 1 ? "" : "s"}, ${n} change${n === 1 ? "" : "s"} made.`;
   out.push(paint(result.ok ? "bold" : "red", headline));
   const row = (sign: string, label: string, names: string[], color: keyof typeof ANSI): void => {
-    if (names.length) out.push(`  ${paint(color, `${sign} ${label.padEnd(10)}`)} ${names.join(", ")}`);
+    if (names.length) out.push(`  ${paint(color, `${sign} ${label.padEnd(10)}`)} ${names.map(safeText).join(", ")}`);
   };
   row("+", "created", result.changes.created, "green");
   row("~", "updated", result.changes.updated, "yellow");
   row("!", "taken over", result.changes.takenOver, "yellow");
   row("-", "deleted", result.changes.deleted, "red");
   if (result.unchanged > 0) out.push(`  = ${"unchanged".padEnd(10)} ${result.unchanged}`);
-  if (result.alreadyDone.length) out.push(`  already done before this run: ${result.alreadyDone.join(", ")}`);
+  if (result.alreadyDone.length) out.push(`  already done before this run: ${result.alreadyDone.map(safeText).join(", ")}`);
   for (const f of result.failures) {
-    out.push(paint("red", `  ✗ ${f.action}${f.name ? ` ${f.name}` : ""}: ${f.code}: ${f.message}`));
+    out.push(paint("red", `  ✗ ${f.action}${f.name ? ` ${safeText(f.name)}` : ""}: ${f.code}: ${safeText(f.message)}`));
   }
   if (result.failures.length) out.push("  Every step is idempotent: run the apply again to converge.");
   out.push(`  ${callsLine(result)}${result.deleteStrategy === "each" ? "; deleted one by one (no BulkDeletePipelines on this server)" : ""}`);
@@ -61,24 +62,24 @@ export function renderResultText(result: ApplyResult, options: ResultTextOptions
   else if (v.ok) out.push(paint("green", `  ✓ Verified: ${scope} holds exactly the desired pipelines.`));
   else {
     out.push(paint("red", `  ✗ Verification failed: ${scope} does not hold exactly the desired pipelines.`));
-    for (const line of verificationProblems(v)) out.push(`    ${line}`);
+    for (const line of verificationProblems(v)) out.push(`    ${safeText(line)}`);
   }
   return out.join("\n") + "\n";
 }
 
 function mdNames(names: string[]): string {
-  return names.length ? names.map((n) => `\`${n}\``).join(", ") : "–";
+  return names.length ? names.map((n) => markdownCode(n, true)).join(", ") : "–";
 }
 
 function mdCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  return markdownEscape(text.replace(/\r?\n/g, " "));
 }
 
 export function renderResultMarkdown(result: ApplyResult): string {
   const scope = formatSource(result.scope);
   const out: string[] = [];
   const status = result.ok && result.verification?.ok !== false ? "✅" : "❌";
-  out.push(`### ${status} fleet-pipelines apply: \`${scope}\` (${result.mode})`, "");
+  out.push(`### ${status} fleet-pipelines apply: ${markdownCode(scope)} (${result.mode})`, "");
   out.push("| | pipelines |", "|---|---|");
   out.push(`| created | ${mdNames(result.changes.created)} |`);
   out.push(`| updated | ${mdNames(result.changes.updated)} |`);
@@ -87,7 +88,7 @@ export function renderResultMarkdown(result: ApplyResult): string {
   out.push(`| unchanged | ${result.unchanged} |`, "");
   if (result.failures.length) {
     out.push("**Failures** (every step is idempotent: rerun to converge)", "", "| action | pipeline | code | message |", "|---|---|---|---|");
-    for (const f of result.failures) out.push(`| ${f.action} | ${f.name ? `\`${f.name}\`` : "–"} | ${f.code} | ${mdCell(f.message)} |`);
+    for (const f of result.failures) out.push(`| ${f.action} | ${f.name ? markdownCode(f.name, true) : "–"} | ${f.code} | ${mdCell(f.message)} |`);
     out.push("");
   }
   const v = result.verification;

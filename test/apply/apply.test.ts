@@ -1,9 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { applyPlan } from "../../src/apply/apply.js";
-import { ApplyError } from "../../src/apply/errors.js";
-import type { ApplyProgress } from "../../src/apply/types.js";
-import { validatePipelines } from "../../src/apply/validate.js";
+import { ApplyError, applyPlan, validatePipelines, type ApplyProgress } from "../../src/apply/index.js";
 import type { PipelineSpec, SourceScope } from "../../src/pipelines/index.js";
 import { SafetyCheckError, planSync, type SyncPolicy } from "../../src/plan/index.js";
 import { GIT, GRAFANA, TERRAFORM, fakeService, type FakeService } from "./fake-service.js";

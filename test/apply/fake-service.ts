@@ -8,7 +8,7 @@ import {
   PipelineSource_SourceType,
   type Pipeline,
 } from "../../gen/pipeline/v1/pipeline_pb.js";
-import type { PipelinesClient } from "../../src/apply/remote.js";
+import type { PipelinesClient } from "../../src/apply/index.js";
 
 export interface FakeCall {
   method: string;
