@@ -20,6 +20,10 @@ export function fakeClock(start = Date.UTC(2026, 0, 1)): FakeClock {
     async sleep(ms, signal) {
       if (signal?.aborted) throw signal.reason;
       sleeps.push(ms);
+      // Let everything already scheduled run at the current time first, as it
+      // would while a real timer is pending; then the time passes at once.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (signal?.aborted) throw signal.reason;
       t += ms;
     },
   };
