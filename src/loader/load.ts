@@ -184,9 +184,10 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
   await Promise.all(
     pipelineCandidates.map(async (candidate) => {
       const stem = join(dirname(candidate.file.path), candidate.defaultName);
+      const exists = (path: string) => walkedByPath.has(path) || walk.refused.has(path);
       const siblings = {
-        alloy: walkedByPath.has(stem + ".alloy") ? stem + ".alloy" : undefined,
-        otel: [stem + ".otel.yaml", stem + ".otel.yml"].filter((p) => walkedByPath.has(p)),
+        alloy: exists(stem + ".alloy") ? stem + ".alloy" : undefined,
+        otel: [stem + ".otel.yaml", stem + ".otel.yml"].filter(exists),
       };
       for (const path of [siblings.alloy, ...siblings.otel]) if (path !== undefined) claimedBy.set(path, candidate);
       const meta = candidate.metadata;
@@ -221,7 +222,12 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
           fail("MISSING_CONTENTS", `has no contents: no ${display(stem + ".otel.yaml")} (or .otel.yml) next to it, and no contents or contents_file key${hint}`);
         }
       }
-      if (contentsPath !== undefined) {
+      const refusal = contentsPath !== undefined ? walk.refused.get(contentsPath) : undefined;
+      if (refusal) {
+        // Already reported by the walk; say which pipeline it breaks.
+        refusal.pipeline = meta.name;
+        candidate.failed = true;
+      } else if (contentsPath !== undefined) {
         used.add(contentsPath);
         const text = await readText(contentsPath, meta.name);
         if (text === undefined) candidate.failed = true;

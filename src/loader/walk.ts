@@ -5,11 +5,11 @@
 // is reported instead of walked forever.
 import { readdir, realpath, stat } from "node:fs/promises";
 import type { Dirent } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describeFsError } from "./read-file.js";
 import type { PathMatcher } from "./glob.js";
 import type { Limiter } from "./limit.js";
-import { classifyFile, isInside, type FileKind } from "./paths.js";
+import { classifyFile, isInside, metadataBaseName, type FileKind } from "./paths.js";
 import type { LoadIssue, LoadIssueCode } from "./types.js";
 
 /** Caps that stop a pathological tree (symlink fan-out, millions of entries) early. */
@@ -36,17 +36,28 @@ export interface WalkOptions {
 export interface WalkResult {
   files: WalkedFile[];
   issues: LoadIssue[];
+  /**
+   * Pipeline files that exist but were refused (symlink outside, loop, not a
+   * regular file), with the issue reported for each: a metadata file next to
+   * one must not also be told its contents are missing.
+   */
+  refused: Map<string, LoadIssue>;
 }
 
 export async function walkFolder(options: WalkOptions): Promise<WalkResult> {
   const { root, realRoot, exclude, limit, display, signal } = options;
   const files: WalkedFile[] = [];
   const issues: LoadIssue[] = [];
+  const refused = new Map<string, LoadIssue>();
   let entries = 0;
   let stopped = false;
 
   const fail = (code: LoadIssueCode, path: string, message: string) => {
-    issues.push({ code, severity: "error", file: display(path), message });
+    const issue: LoadIssue = { code, severity: "error", file: display(path), message };
+    const kind = classifyFile(basename(path));
+    if (kind === "metadata") issue.pipeline = metadataBaseName(basename(path));
+    if (kind !== undefined) refused.set(path, issue);
+    issues.push(issue);
   };
 
   const stopIfTooMany = (path: string): boolean => {
@@ -137,5 +148,5 @@ export async function walkFolder(options: WalkOptions): Promise<WalkResult> {
   };
 
   await visit(root, "", [realRoot]);
-  return { files, issues };
+  return { files, issues, refused };
 }
