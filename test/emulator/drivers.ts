@@ -110,6 +110,6 @@ function lowerFirst(s: string): string {
 
 /** Unwraps a successful call, failing the test with the error otherwise. */
 export function ok(result: CallResult): Json {
-  if (result.code !== "ok") throw new Error(`expected ok, got ${result.code}: ${(result as { message: string }).message}`);
+  if (!("body" in result)) throw new Error(`expected ok, got ${result.code}: ${result.message}`);
   return result.body;
 }
