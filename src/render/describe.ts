@@ -30,8 +30,7 @@ export function changeCount(plan: SyncPlan): number {
 
 /** `12 now, 13 after this plan (limit 200)`. */
 export function countLine(plan: SyncPlan): string {
-  const after = plan.projectedCount === plan.remoteCount ? "unchanged" : `${plan.projectedCount} after this plan`;
-  return `${plan.remoteCount} now, ${after} (limit ${plan.limit})`;
+  return `${plan.remoteCount} now, ${plan.projectedCount} after this plan (limit ${plan.limit})`;
 }
 
 /** The closing verdict line. */
@@ -67,6 +66,13 @@ export function matcherChanges(diff: FieldDiff): { removed: string[]; added: str
   const afterSet = new Set(after);
   const beforeSet = new Set(before);
   return { removed: before.filter((m) => !afterSet.has(m)), added: after.filter((m) => !beforeSet.has(m)) };
+}
+
+/** Metadata on one line when both sides are short; otherwise undefined (show a line diff). */
+export function compactMetadata(diff: FieldDiff): { before: string; after: string } | undefined {
+  const before = diff.before === null ? "none" : JSON.stringify(diff.before);
+  const after = diff.after === null ? "none" : JSON.stringify(diff.after);
+  return before.length <= 60 && after.length <= 60 ? { before, after } : undefined;
 }
 
 /** Metadata as pretty JSON lines, for a line diff ("" when absent). */

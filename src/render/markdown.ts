@@ -7,6 +7,7 @@ import {
   FIELD_LABELS,
   actionFile,
   changedFieldList,
+  compactMetadata,
   countLine,
   countsSummary,
   limitLines,
@@ -52,7 +53,7 @@ export function renderPlanMarkdown(plan: SyncPlan, options: MarkdownRenderOption
   const out: string[] = [];
   const title = options.title ?? "Fleet pipelines plan";
   out.push(`### ${markdownEscape(title)}: ${markdownCode(formatSource(plan.scope))}`, "");
-  out.push(`**${verdict(plan)}**`, "");
+  out.push(`${plan.blocked ? "⛔" : "✅"} **${verdict(plan)}**`, "");
   out.push(`${countsSummary(plan)}. Pipelines on the stack: ${countLine(plan)}.`, "");
 
   const listed = plan.actions.filter((a) => a.kind !== "noop" || options.showUnchanged === true);
@@ -135,8 +136,11 @@ function fieldDiffLines(d: FieldDiff): string[] {
       const { removed, added } = matcherChanges(d);
       return ["# matchers", ...removed.map((m) => `-${m}`), ...added.map((m) => `+${m}`)];
     }
-    case "metadata":
+    case "metadata": {
+      const short = compactMetadata(d);
+      if (short !== undefined) return ["# metadata", `-${short.before}`, `+${short.after}`];
       return ["# metadata", ...diffBody(metadataText(d.before), metadataText(d.after))];
+    }
     case "contents":
       return ["# contents", ...diffBody(String(d.before ?? ""), String(d.after ?? ""))];
   }

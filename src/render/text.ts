@@ -7,6 +7,7 @@ import {
   FIELD_LABELS,
   actionFile,
   changedFieldList,
+  compactMetadata,
   countLine,
   countsSummary,
   limitLines,
@@ -135,8 +136,11 @@ function fieldLines(d: FieldDiff, p: Palette, contentDiff: boolean, maxDiffLines
         ...added.map((m) => `  ${p.green(`+ ${safeText(m)}`)}`),
       ];
     }
-    case "metadata":
+    case "metadata": {
+      const short = compactMetadata(d);
+      if (short !== undefined) return [`metadata: ${safeText(short.before)} → ${safeText(short.after)}`];
       return ["metadata:", ...diffBlock(metadataText(d.before), metadataText(d.after), p, maxDiffLines)];
+    }
     case "contents": {
       if (!contentDiff) return ["contents: changed"];
       return ["contents:", ...diffBlock(String(d.before ?? ""), String(d.after ?? ""), p, maxDiffLines)];
