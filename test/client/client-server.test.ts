@@ -69,7 +69,7 @@ describe.each(matrix)("over HTTP/$httpVersion, binary=$useBinaryFormat", ({ http
           },
           createPipeline(req) {
             if (req.pipeline?.name === stored.name) throw new ConnectError("name taken", Code.AlreadyExists);
-            return { ...req.pipeline, id: "2" };
+            return { name: req.pipeline?.name ?? "", contents: req.pipeline?.contents ?? "", id: "2" };
           },
           async upsertPipeline(req, ctx) {
             upsertCalls++;

@@ -36,7 +36,7 @@ beforeAll(async () => {
         createPipeline(req) {
           count("createPipeline");
           nextFailure();
-          return { ...req.pipeline, id: "9" };
+          return { name: req.pipeline?.name ?? "", id: "9" };
         },
         syncPipelines() {
           count("syncPipelines");
