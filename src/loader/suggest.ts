@@ -17,23 +17,29 @@ function fold(word: string): string {
   return word.toLowerCase().replace(/[-_\s]/g, "");
 }
 
-/** Edit distance, capped: returns `cap + 1` as soon as the distance exceeds `cap`. */
+/**
+ * Edit distance counting a swap of two neighbours as one edit (`nmae` →
+ * `name`), capped: returns `cap + 1` as soon as the distance exceeds `cap`.
+ */
 export function editDistance(a: string, b: string, cap = 3): number {
   if (Math.abs(a.length - b.length) > cap) return cap + 1;
+  let beforePrevious: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, beforePrevious[j - 2]! + 1);
       current.push(value);
       if (value < rowMin) rowMin = value;
     }
     if (rowMin > cap) return cap + 1;
+    beforePrevious = previous;
     previous = current;
   }
-  return previous[b.length]!;
+  return Math.min(previous[b.length]!, cap + 1);
 }
 
 /** The known key the user most likely meant, or undefined. */
