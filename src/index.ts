@@ -53,6 +53,8 @@ export type {
 } from "./pipelines/index.js";
 
 // --- loader ---
+export { loadPipelines, LoadError, formatLoadIssue, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_MATCHERS } from "./loader/index.js";
+export type { LoadIssue, LoadIssueCode, LoadIssueSeverity, LoadOptions, LoadResult } from "./loader/index.js";
 
 // --- plan ---
 export {
