@@ -1,0 +1,89 @@
+// Dispatch: global flags, `help`, and the chosen command, with every error
+// turned into a message on stderr and an exit code. Nothing here exits the
+// process or reads process.env: main.ts does that.
+import { FleetError } from "../errors/index.js";
+import { VERSION } from "../version.js";
+import { UsageError } from "./command.js";
+import { COMMANDS, findCommand } from "./commands/index.js";
+import { EXIT_ERROR, EXIT_OK } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
+
+export const PROGRAM = "fleet-pipelines";
+
+export function rootUsage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `Usage: ${PROGRAM} <command> [flags]`,
+    "",
+    "Keep Grafana Fleet Management pipelines in Git and push them safely.",
+    "",
+    "Commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Global flags:",
+    "  -h, --help     show help (also: help <command>, <command> --help)",
+    "  -v, --version  print the version",
+    "",
+    "Environment: FLEET_URL, FLEET_USER (stack id), FLEET_TOKEN.",
+    "Exit codes: 0 success, 1 error, 2 changes present, 3 blocked by a safety check.",
+  ].join("\n");
+}
+
+/** Flags before `--` only: after it everything is an argument. */
+function wantsHelp(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  const flags = end < 0 ? argv : argv.slice(0, end);
+  return flags.includes("--help") || flags.includes("-h");
+}
+
+function unknownCommand(name: string, io: CliIo): number {
+  io.stderr.write(`error: unknown command ${JSON.stringify(name)}\n\n${rootUsage()}\n`);
+  return EXIT_ERROR;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === "--help" || first === "-h") {
+    (first === undefined ? io.stderr : io.stdout).write(rootUsage() + "\n");
+    return first === undefined ? EXIT_ERROR : EXIT_OK;
+  }
+  if (first === "--version" || first === "-v") {
+    io.stdout.write(`${VERSION}\n`);
+    return EXIT_OK;
+  }
+  if (first === "help") {
+    const topic = rest[0];
+    if (topic === undefined) {
+      io.stdout.write(rootUsage() + "\n");
+      return EXIT_OK;
+    }
+    const entry = findCommand(topic);
+    if (entry === undefined) return unknownCommand(topic, io);
+    io.stdout.write((await entry.load()).usage + "\n");
+    return EXIT_OK;
+  }
+  if (first.startsWith("-")) {
+    io.stderr.write(`error: unknown flag ${JSON.stringify(first)}\n\n${rootUsage()}\n`);
+    return EXIT_ERROR;
+  }
+  const entry = findCommand(first);
+  if (entry === undefined) return unknownCommand(first, io);
+  const command = await entry.load();
+  if (wantsHelp(rest)) {
+    io.stdout.write(command.usage + "\n");
+    return EXIT_OK;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`error: ${error.message}\n\n${command.usage}\n`);
+    } else if (error instanceof FleetError) {
+      io.stderr.write(`error: ${error.message}\n`);
+    } else {
+      io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (io.env["FLEET_DEBUG"] && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    }
+    return EXIT_ERROR;
+  }
+}
