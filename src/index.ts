@@ -160,3 +160,23 @@ export { renderResultText, renderResultMarkdown, renderResultJson } from "./rend
 export type { ResultTextOptions } from "./render/index.js";
 
 // --- emulator ---
+export { startEmulator, EmulatorStore, FAULT_KINDS, FAULT_PHASES, DEFAULT_PIPELINE_LIMIT } from "./emulator/index.js";
+export type {
+  BasicAuthCredentials,
+  CollectorJson,
+  CollectorSeed,
+  EmptyMatchersMode,
+  Emulator,
+  EmulatorOptions,
+  EmulatorSeed,
+  EmulatorState,
+  FaultDecision,
+  FaultKind,
+  FaultOptions,
+  FaultPhase,
+  PipelineJson,
+  PipelineRevisionJson,
+  PipelineSeed,
+  RequestLogEntry,
+  TenantLimits,
+} from "./emulator/index.js";
