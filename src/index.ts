@@ -160,13 +160,14 @@ export { renderResultText, renderResultMarkdown, renderResultJson } from "./rend
 export type { ResultTextOptions } from "./render/index.js";
 
 // --- emulator ---
-export { startEmulator, EmulatorStore, FAULT_KINDS, FAULT_PHASES, DEFAULT_PIPELINE_LIMIT } from "./emulator/index.js";
+export { startEmulator, EmulatorStore, FAULT_KINDS, FAULT_PHASES } from "./emulator/index.js";
 export type {
   BasicAuthCredentials,
   CollectorJson,
   CollectorSeed,
   EmptyMatchersMode,
   Emulator,
+  EmulatorLimits,
   EmulatorOptions,
   EmulatorSeed,
   EmulatorState,
@@ -178,5 +179,4 @@ export type {
   PipelineRevisionJson,
   PipelineSeed,
   RequestLogEntry,
-  TenantLimits,
 } from "./emulator/index.js";

@@ -1,7 +1,7 @@
 // The local Fleet Management emulator: an in-memory pipeline.v1 +
 // collector.v1 (management) + tenant limits service on a real HTTP server.
 export { startEmulator } from "./server.js";
-export type { Emulator, EmulatorOptions, TenantLimits } from "./server.js";
+export type { Emulator, EmulatorOptions, EmulatorLimits } from "./server.js";
 export type { BasicAuthCredentials } from "./auth.js";
 export { FAULT_KINDS, FAULT_PHASES } from "./faults.js";
 export type { FaultDecision, FaultKind, FaultOptions, FaultPhase } from "./faults.js";

@@ -25,7 +25,7 @@ import { applySeed, restoreState, stateToJson, type EmulatorSeed, type EmulatorS
 import { DEFAULT_PIPELINE_LIMIT, EmulatorStore, type EmptyMatchersMode } from "./store.js";
 
 /** What `tenant.v1.TenantService/GetLimits` answers; an absent field means "no limit". */
-export interface TenantLimits {
+export interface EmulatorLimits {
   pipelines?: number;
   collectors?: number;
   requestsPerSecondApi?: number;
@@ -54,7 +54,7 @@ export interface EmulatorOptions {
   /** Load the state from this JSON file at start (if it exists) and save every change to it. */
   stateFile?: string;
   /** Overrides for the GetLimits answer (`null` removes a field). Defaults follow the options above. */
-  limits?: { [K in keyof TenantLimits]?: number | null };
+  limits?: { [K in keyof EmulatorLimits]?: number | null };
   /** How many calls the request log keeps. Default 10 000. */
   requestLogLimit?: number;
   /** Clock in ms for timestamps and the rate limiter. Default `Date.now`. */
@@ -195,14 +195,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   };
 
-  const limits = (): TenantLimits => {
-    const base: TenantLimits = {};
+  const limits = (): EmulatorLimits => {
+    const base: EmulatorLimits = {};
     if (Number.isFinite(store.pipelineLimit)) base.pipelines = store.pipelineLimit;
     if (Number.isFinite(store.collectorLimit)) base.collectors = store.collectorLimit;
     if (options.rps !== undefined && options.rps > 0) base.requestsPerSecondApi = options.rps;
     for (const [key, value] of Object.entries(options.limits ?? {})) {
-      if (value === null) delete base[key as keyof TenantLimits];
-      else if (value !== undefined) base[key as keyof TenantLimits] = value;
+      if (value === null) delete base[key as keyof EmulatorLimits];
+      else if (value !== undefined) base[key as keyof EmulatorLimits] = value;
     }
     return base;
   };
