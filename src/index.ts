@@ -160,7 +160,7 @@ export { renderResultText, renderResultMarkdown, renderResultJson } from "./rend
 export type { ResultTextOptions } from "./render/index.js";
 
 // --- emulator ---
-export { startEmulator, EmulatorStore, FAULT_KINDS, FAULT_PHASES } from "./emulator/index.js";
+export { startEmulator, FAULT_KINDS, FAULT_PHASES } from "./emulator/index.js";
 export type {
   BasicAuthCredentials,
   CollectorJson,
