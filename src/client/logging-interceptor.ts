@@ -1,11 +1,14 @@
 // One line per attempt: procedure, attempt, duration, code. Headers are never
-// logged; messages pass through the redactor in createLog.
+// logged; messages pass through the redactor in createLog. A failure the
+// caller will see anyway (not found, invalid argument, ...) is logged at
+// debug; a transient one (the service or the network in trouble) at warn.
 import { ConnectError, type Interceptor } from "@connectrpc/connect";
 import { codeToString } from "@connectrpc/connect/protocol-connect";
 import { attemptKey } from "./call-context.js";
 import type { Clock } from "./clock.js";
 import type { Log } from "./logger.js";
 import { procedureOf } from "./procedure.js";
+import { isTransientError } from "./retry-policy.js";
 
 export function loggingInterceptor(log: Log, clock: Clock): Interceptor {
   return (next) => async (req) => {
@@ -18,7 +21,8 @@ export function loggingInterceptor(log: Log, clock: Clock): Interceptor {
       return res;
     } catch (e) {
       const error = ConnectError.from(e);
-      log.warn("fleet rpc failed", {
+      const level = isTransientError(error) ? "warn" : "debug";
+      log[level]("fleet rpc failed", {
         procedure,
         attempt,
         durationMs: clock.now() - started,

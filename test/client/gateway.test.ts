@@ -66,10 +66,21 @@ describe("gateway responses without a Connect body", () => {
     expect(clock.sleeps).toEqual([1000]);
   });
 
-  it("retries 502 and 503 HTML pages", async () => {
+  it("retries 502 and 503 HTML pages, sending auth and user agent through the injected transport", async () => {
     const { state, resolver } = sequence([() => html(502), () => html(503)], okList);
-    mswServer.use(http.post(list, resolver));
+    const headers: Array<[string | null, string | null]> = [];
+    mswServer.use(
+      http.post(list, ({ request }) => {
+        headers.push([request.headers.get("authorization"), request.headers.get("user-agent")]);
+        return resolver();
+      }),
+    );
     const res = await client().pipelines.listPipelines({});
+    expect(headers).toHaveLength(3);
+    for (const [auth, agent] of headers) {
+      expect(auth).toBe(`Basic ${Buffer.from("123:glc_abc").toString("base64")}`);
+      expect(agent).toMatch(/^fleet-pipelines\/\d+\.\d+\.\d+/);
+    }
     expect(res.pipelines).toHaveLength(1);
     expect(state.count).toBe(3);
     expect(clock.sleeps).toEqual([125, 250]);

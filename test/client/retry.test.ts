@@ -209,6 +209,13 @@ describe("retry", () => {
     expect(logger.lines[1]?.fields?.["delayMs"]).toBe(125);
   });
 
+  it("logs a failure the caller handles (not found) at debug only", async () => {
+    failures = [new ConnectError("gone", Code.NotFound)];
+    const logger = recordingLogger();
+    await client({ logger, logLevel: "debug" }).pipelines.listPipelines({}).catch(() => {});
+    expect(logger.lines.map((l) => [l.level, l.fields?.["code"]])).toEqual([["debug", "not_found"]]);
+  });
+
   it("logLevel filters lines", async () => {
     failures = [unavailable()];
     const logger = recordingLogger();
