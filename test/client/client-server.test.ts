@@ -124,6 +124,13 @@ describe.each(matrix)("over HTTP/$httpVersion, binary=$useBinaryFormat", ({ http
     expect(Number(last?.timeoutHeader)).toBeLessThanOrEqual(30_000);
   });
 
+  it("timeoutMs: 0 means no deadline (no Connect-Timeout-Ms)", async () => {
+    await client({ timeoutMs: 0 }).pipelines.listPipelines({});
+    expect(seen.at(-1)?.timeoutHeader).toBeNull();
+    await client().pipelines.listPipelines({}, { timeoutMs: 0 });
+    expect(seen.at(-1)?.timeoutHeader).toBeNull();
+  });
+
   it("sends a bearer token when given one", async () => {
     await client({ auth: { bearerToken: "abc.def" } }).pipelines.listPipelines({});
     expect(seen.at(-1)?.authorization).toBe("Bearer abc.def");
