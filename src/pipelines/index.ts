@@ -19,11 +19,13 @@ export {
   canonicalMatcherOrRaw,
   canonicalMatcherSet,
   compareStrings,
+  matcherInfo,
   metadataForComparison,
   normalizeContents,
   normalizeSpec,
   sortJsonKeys,
 } from "./normalize.js";
+export type { MatcherInfo } from "./normalize.js";
 export { diffRemote, diffSpecs, specsEqual } from "./equality.js";
 export {
   CONFIG_TYPE_NAMES,

@@ -4,7 +4,7 @@
 //   stay exactly as the user wrote them, because that is what gets sent.
 // - The comparison forms (`normalizeContents`, `canonicalMatcherSet`,
 //   `canonicalJson`) are used only to decide equality and to show diffs.
-import { canonicalMatcher } from "../matchers/index.js";
+import { canonicalMatcher, MatcherError } from "../matchers/index.js";
 import type { JsonObject, JsonValue, NormalizedPipelineSpec, PipelineSpec } from "./spec.js";
 
 /** Applies the defaults: `enabled` true, `configType` "alloy", `matchers` []. Copies arrays. */
@@ -34,16 +34,45 @@ export function normalizeContents(text: string): string {
   return end === 0 ? "" : lf.slice(0, end) + "\n";
 }
 
+/** What the model needs to know about one matcher text. */
+export interface MatcherInfo {
+  /** The canonical printing, or the raw text when it does not parse. */
+  canonical: string;
+  /** Why it does not parse (or is too long); absent when valid. */
+  error?: MatcherError;
+}
+
+// Stacks repeat the same few matchers across many pipelines, and a plan looks
+// at each one up to three times (validate, both sides of the diff): parsing
+// once per distinct text keeps a 20 000-pipeline plan fast. Bounded, because
+// matcher texts come from users.
+const MATCHER_CACHE_LIMIT = 10_000;
+const matcherCache = new Map<string, MatcherInfo>();
+
+/** Parses a matcher once (memoised) and tells its canonical form and any error. */
+export function matcherInfo(text: string): MatcherInfo {
+  let info = matcherCache.get(text);
+  if (info !== undefined) return info;
+  try {
+    info = { canonical: canonicalMatcher(text) };
+  } catch (error) {
+    if (!(error instanceof MatcherError)) throw error;
+    info = { canonical: text, error };
+  }
+  if (matcherCache.size >= MATCHER_CACHE_LIMIT) {
+    const oldest = matcherCache.keys().next();
+    if (oldest.done !== true) matcherCache.delete(oldest.value);
+  }
+  matcherCache.set(text, info);
+  return info;
+}
+
 /**
  * Canonical form of one matcher: the matcher engine's printing, or the raw
  * text when it does not parse (so an invalid matcher still equals itself).
  */
 export function canonicalMatcherOrRaw(text: string): string {
-  try {
-    return canonicalMatcher(text);
-  } catch {
-    return text;
-  }
+  return matcherInfo(text).canonical;
 }
 
 /** Matchers as a set: canonical forms, deduplicated, sorted by code unit. */

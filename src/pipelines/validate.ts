@@ -1,7 +1,8 @@
 // Local validation of one spec, before anything is sent. Every issue names
 // the file and the pipeline, so a CLI can annotate the offending file.
 import { isMap, parseDocument } from "yaml";
-import { MAX_MATCHER_LENGTH, validateMatcher } from "../matchers/index.js";
+import { MAX_MATCHER_LENGTH } from "../matchers/index.js";
+import { matcherInfo } from "./normalize.js";
 import { isConfigTypeName } from "./source.js";
 import type { NormalizedPipelineSpec, PipelineSpec } from "./spec.js";
 
@@ -77,7 +78,7 @@ export function validateSpec(spec: PipelineSpec | NormalizedPipelineSpec): SpecI
           add("matchers", `${at} ${shown} is ${length} characters long; the limit is ${MAX_MATCHER_LENGTH}`, { index });
           return;
         }
-        const error = validateMatcher(m);
+        const { error } = matcherInfo(m);
         if (error !== undefined) {
           add("matchers", `${at} ${shown} does not parse: ${error.reason ?? error.message}`, { index });
         }
