@@ -7,8 +7,14 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { procedureOf } from "./procedure.js";
 import type { Redactor } from "./redact.js";
 
-function hintFor(code: Code, procedure: string, baseUrl: string): string | undefined {
+function hintFor(code: Code, rawMessage: string, procedure: string, baseUrl: string): string | undefined {
   switch (code) {
+    case Code.Unavailable:
+      // Connect reads a 429 without a Connect body as "unavailable"; say what it was.
+      return rawMessage === "HTTP 429"
+        ? `${procedure}: rate limited (HTTP 429 from the service or a gateway in front of it); ` +
+            "lower rateLimit.requestsPerSecond, or run fewer clients at once against this stack"
+        : undefined;
     case Code.Unauthenticated:
       return (
         `${procedure}: Fleet Management did not accept the credentials. Check that auth.user is the stack's ` +
@@ -54,7 +60,7 @@ function scrubCause(cause: unknown, redact: Redactor): unknown {
 }
 
 export function toActionableError(error: ConnectError, procedure: string, baseUrl: string, redact: Redactor): ConnectError {
-  const hint = hintFor(error.code, procedure, baseUrl);
+  const hint = hintFor(error.code, error.rawMessage, procedure, baseUrl);
   const raw = redact(error.rawMessage);
   const message = hint === undefined ? raw : raw === "" ? hint : `${hint} (server said: ${raw})`;
   const metadata = scrubHeaders(error.metadata, redact);

@@ -95,6 +95,16 @@ describe("gateway responses without a Connect body", () => {
     expect(state.count).toBe(4);
   });
 
+  it("says a persistent plain 429 is rate limiting, not an outage", async () => {
+    const { state, resolver } = sequence([], () => new HttpResponse("Too Many Requests", { status: 429 }));
+    mswServer.use(http.post(list, resolver));
+    const err = (await client().pipelines.listPipelines({}).catch((e: unknown) => e)) as ConnectError;
+    expect(err.code).toBe(Code.Unavailable);
+    expect(state.count).toBe(4);
+    expect(err.rawMessage).toContain("rate limited (HTTP 429");
+    expect(err.rawMessage).toContain("rateLimit.requestsPerSecond");
+  });
+
   it("does not retry CreatePipeline on a 502", async () => {
     const { state, resolver } = sequence([], () => html(502));
     mswServer.use(http.post(createUrl, resolver));
