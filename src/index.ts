@@ -90,6 +90,7 @@ export {
   renderFindingText,
   renderFindingMarkdown,
   unifiedDiff,
+  safeText,
 } from "./render/index.js";
 export type { TextRenderOptions, MarkdownRenderOptions, UnifiedDiffOptions } from "./render/index.js";
 
