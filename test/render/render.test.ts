@@ -141,6 +141,16 @@ describe("Markdown", () => {
     expect(text).toContain("ansi\\x1b[2Jclear\\u202eevil");
   });
 
+  it("caps the table for very large plans and shows LIMIT_NEAR as a warning", () => {
+    const many = Array.from({ length: 12 }, (_, i) => ({ name: `p${String(i).padStart(2, "0")}`, contents: "x\n" }));
+    const plan = planSync({ desired: many, remote: [], scope, limit: 13 });
+    const md = renderPlanMarkdown(plan, { maxActions: 5 });
+    expect(md.split("\n").filter((l) => l.startsWith("| ➕ create"))).toHaveLength(5);
+    expect(md).toContain("…and 7 more (see the JSON plan).");
+    expect(md).toContain("- ⚠️ warning **LIMIT_NEAR**: after this plan the stack holds 12 of its 13 pipelines (92 %)");
+    expect(md).toContain("✅ **Ready to apply: 12 changes.**");
+  });
+
   it("markdown escapes", () => {
     expect(markdownEscape("a_b*c [x](y) <b> | ~ @me")).toBe("a\\_b\\*c \\[x\\](y) &lt;b&gt; \\| \\~ @\u2060me");
     expect(markdownCode("a`b")).toBe("``a`b``");
