@@ -37,7 +37,10 @@ describe("CLI skeleton", () => {
       const t = testIo();
       expect(await runCli(args, t.io)).toBe(0);
       expect(t.out()).toMatch(/^Usage: fleet-pipelines <command>/);
-      for (const c of COMMANDS) expect(t.out()).toContain(`${c.name}  ${c.summary}`);
+      for (const c of COMMANDS) {
+        const row = t.out().split("\n").find((line) => line.trimStart().startsWith(`${c.name} `));
+        expect(row, c.name).toMatch(new RegExp(`^  ${c.name} +${c.summary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+      }
     }
     const bare = testIo();
     expect(await runCli([], bare.io)).toBe(1);
