@@ -27,6 +27,8 @@ export interface SyncPipelinesOptions extends ApplyOptions {
   limit?: number;
   /** Plan and check only; write nothing. Default false. */
   dryRun?: boolean;
+  /** Called with the plan as soon as it is made, before the safety checks stop a blocked one. */
+  onPlan?: (plan: SyncPlan) => void | Promise<void>;
 }
 
 export interface SyncPipelinesResult {
@@ -75,6 +77,7 @@ export async function syncPipelines(client: FleetClient, options: SyncPipelinesO
     limit,
     ...(options.policy ? { policy: options.policy } : {}),
   });
+  await options.onPlan?.(plan);
   if (options.dryRun === true) return { plan, warnings };
   assertApplicable(plan);
   const result = await executePlan(client, plan, remote, options, { calls, started, now });

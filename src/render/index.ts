@@ -7,5 +7,11 @@ export { renderPlanJson } from "./json.js";
 export { diffLines, splitLines, unifiedDiff } from "./unified-diff.js";
 export type { DiffOp, DiffOpKind, UnifiedDiffOptions } from "./unified-diff.js";
 export { codeFence, htmlEscape, markdownCode, markdownEscape, safeText } from "./escape.js";
-export { renderResultText, renderResultMarkdown, renderResultJson } from "./result.js";
+export {
+  renderResultText,
+  renderResultMarkdown,
+  renderResultJson,
+  renderCollectorPreviewText,
+  renderCollectorPreviewMarkdown,
+} from "./result.js";
 export type { ResultTextOptions } from "./result.js";

@@ -1,5 +1,5 @@
 // An ApplyResult as text (terminal), Markdown (job summary) and JSON.
-import type { ApplyResult, Verification } from "../apply/index.js";
+import type { ApplyResult, CollectorPreview, Verification } from "../apply/index.js";
 import { formatSource } from "../pipelines/index.js";
 import { markdownCode, markdownEscape, safeText } from "./escape.js";
 
@@ -104,4 +104,23 @@ export function renderResultMarkdown(result: ApplyResult): string {
 
 export function renderResultJson(result: ApplyResult): string {
   return JSON.stringify(result, null, 2) + "\n";
+}
+
+/** The collector preview as a small table: how many collectors each pipeline reaches. */
+export function renderCollectorPreviewText(preview: CollectorPreview): string {
+  const out = [`Collectors reached (of ${preview.totalCollectors} enabled; ${preview.strategy === "local" ? "matched locally over one listing" : "matched by the service"}):`];
+  const width = Math.max(4, ...preview.pipelines.map((p) => safeText(p.name).length));
+  for (const p of preview.pipelines) {
+    const note = !p.enabled ? " (pipeline disabled: reaches none)" : p.action === "delete" ? " (loses it)" : "";
+    out.push(`  ${safeText(p.name).padEnd(width)}  ${String(p.collectors).padStart(5)}  ${p.action}${note}`);
+  }
+  return out.join("\n") + "\n";
+}
+
+export function renderCollectorPreviewMarkdown(preview: CollectorPreview): string {
+  const out = [`#### Collectors reached (of ${preview.totalCollectors} enabled)`, "", "| pipeline | action | collectors |", "|---|---|---:|"];
+  for (const p of preview.pipelines) {
+    out.push(`| ${markdownCode(p.name, true)} | ${p.action}${p.enabled ? "" : " (disabled)"} | ${p.collectors} |`);
+  }
+  return out.join("\n") + "\n";
 }

@@ -13,6 +13,31 @@ export interface CommandEntry {
 
 export const COMMANDS: readonly CommandEntry[] = [
   {
+    name: "plan",
+    summary: "Show what an apply would change, and run the safety checks",
+    load: async () => (await import("./plan.js")).planCommand,
+  },
+  {
+    name: "apply",
+    summary: "Plan, check, apply (sync or fallback) and verify",
+    load: async () => (await import("./apply.js")).applyCommand,
+  },
+  {
+    name: "validate",
+    summary: "Check pipeline files locally, and with --remote on the service (validate_only)",
+    load: async () => (await import("./validate.js")).validateCommand,
+  },
+  {
+    name: "diff",
+    summary: "Report drift: where the service differs from the folder (exit 2 when it does)",
+    load: async () => (await import("./diff.js")).diffCommand,
+  },
+  {
+    name: "export",
+    summary: "Write the service's pipelines as files in the folder format",
+    load: async () => (await import("./export.js")).exportCommand,
+  },
+  {
     name: "emulator",
     summary: "Run a local Fleet Management emulator (for demos and tests)",
     load: async () => (await import("./emulator.js")).emulatorCommand,

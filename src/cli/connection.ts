@@ -1,0 +1,106 @@
+// Building the client from flags and the environment. The token comes only
+// from FLEET_TOKEN or --token-file: never from argv, where it would show in
+// the process list and the shell history.
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { createFleetClient, type FleetClient, type FleetClientOptions, type Logger } from "../client/index.js";
+import { numberFlag, UsageError } from "./command.js";
+import type { CliIo } from "./io.js";
+
+/** Flags every command that talks to the service accepts. */
+export const CONNECTION_FLAGS = {
+  url: { type: "string" },
+  user: { type: "string" },
+  "token-file": { type: "string" },
+  token: { type: "string" },
+  "timeout-ms": { type: "string" },
+  "rate-limit": { type: "string" },
+  "allow-insecure-http": { type: "boolean" },
+  verbose: { type: "boolean" },
+} as const;
+
+export const CONNECTION_USAGE = `Connection (flags override the environment):
+  --url URL              the Fleet Management URL (env FLEET_URL)
+  --user ID              the stack's Fleet Management user id (env FLEET_USER)
+  --token-file FILE      read the access-policy token from FILE (else env FLEET_TOKEN)
+  --timeout-ms MS        deadline of each call, retries included (default 30000)
+  --rate-limit R         client-side requests per second; 0 turns it off
+                         (env FLEET_RATE_LIMIT; default 3, the service's limit)
+  --allow-insecure-http  allow http:// to a host that is not this machine
+  --verbose              log every call to stderr (credentials redacted)`;
+
+export interface ConnectionValues {
+  url?: string | undefined;
+  user?: string | undefined;
+  "token-file"?: string | undefined;
+  token?: string | undefined;
+  "timeout-ms"?: string | undefined;
+  "rate-limit"?: string | undefined;
+  "allow-insecure-http"?: boolean | undefined;
+  verbose?: boolean | undefined;
+}
+
+/** Refuses `--token` before anything else runs. */
+export function refuseTokenFlag(values: { token?: string | undefined }): void {
+  if (values.token !== undefined) {
+    throw new UsageError(
+      "--token is refused: a token on the command line shows in the process list and the shell history. " +
+        "Set FLEET_TOKEN in the environment or use --token-file FILE.",
+    );
+  }
+}
+
+async function readToken(values: ConnectionValues, io: CliIo): Promise<string | undefined> {
+  const file = values["token-file"];
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(resolve(io.cwd, file), "utf8");
+    } catch (error) {
+      throw new UsageError(`cannot read --token-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    const token = text.replace(/\r?\n$/, "");
+    if (token === "") throw new UsageError(`--token-file ${file} is empty`);
+    return token;
+  }
+  const fromEnv = io.env["FLEET_TOKEN"];
+  return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+}
+
+function stderrLogger(io: CliIo): Logger {
+  const line =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      const extra = fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : "";
+      io.stderr.write(`[${level}] ${message}${extra}\n`);
+    };
+  return { debug: line("debug"), info: line("info"), warn: line("warn"), error: line("error") };
+}
+
+export async function clientFromFlags(values: ConnectionValues, io: CliIo): Promise<FleetClient> {
+  refuseTokenFlag(values);
+  const url = values.url ?? (io.env["FLEET_URL"] || undefined);
+  if (url === undefined) {
+    throw new UsageError("no service URL: set FLEET_URL (or --url), e.g. https://fleet-management-prod-001.grafana.net");
+  }
+  const user = values.user ?? (io.env["FLEET_USER"] || undefined);
+  const token = await readToken(values, io);
+  if (token !== undefined && user === undefined) {
+    throw new UsageError("a token was given but no user: set FLEET_USER (or --user) to the stack's Fleet Management user id");
+  }
+  if (user !== undefined && token === undefined) {
+    throw new UsageError("FLEET_USER is set but no token: set FLEET_TOKEN or use --token-file FILE");
+  }
+  const timeoutMs = numberFlag("timeout-ms", values["timeout-ms"], { integer: true, min: 0 });
+  const rateText = values["rate-limit"] ?? (io.env["FLEET_RATE_LIMIT"] || undefined);
+  const rate = numberFlag("rate-limit", rateText, { min: 0 });
+  const options: FleetClientOptions = {
+    baseUrl: url,
+    ...(user !== undefined && token !== undefined ? { auth: { user, token } } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(rate !== undefined ? { rateLimit: rate === 0 ? false : { requestsPerSecond: rate, burst: Math.max(1, Math.ceil(rate)) } } : {}),
+    ...(values["allow-insecure-http"] ? { allowInsecureHttp: true } : {}),
+    ...(values.verbose ? { logger: stderrLogger(io), logLevel: "debug" as const } : {}),
+  };
+  return createFleetClient(options);
+}

@@ -1,0 +1,97 @@
+// Flags and steps shared by plan, apply, diff and validate: the folder, the
+// scope, the policy, and loading with every problem reported on its file.
+import { resolve } from "node:path";
+import { LoadError, formatLoadIssue, loadPipelines, type LoadResult } from "../loader/index.js";
+import type { SourceScope } from "../pipelines/index.js";
+import type { SyncPolicy } from "../plan/index.js";
+import { numberFlag, UsageError } from "./command.js";
+import { loadIssueAnnotations, onGitHubActions } from "./github.js";
+import type { CliIo } from "./io.js";
+
+export const FOLDER_FLAGS = {
+  dir: { type: "string" },
+  exclude: { type: "string", multiple: true },
+} as const;
+
+export const SCOPE_FLAGS = {
+  namespace: { type: "string" },
+  source: { type: "string" },
+} as const;
+
+export const POLICY_FLAGS = {
+  "allow-takeover": { type: "string", multiple: true },
+  "allow-empty": { type: "boolean" },
+  "max-deletes": { type: "string" },
+  limit: { type: "string" },
+} as const;
+
+export const SCOPE_USAGE = `  --namespace NS         the namespace this folder owns (required)
+  --source T             git | terraform (default git)`;
+
+export const POLICY_USAGE = `Safety checks (a blocked plan exits 3):
+  --allow-takeover N,…   allow overwriting these pipelines owned by another source
+                         or made by hand ("*" for all); repeatable
+  --allow-empty          allow an empty folder to delete every pipeline of the namespace
+  --max-deletes N        allow up to N deletes past the mass-delete guard
+  --limit N              pipeline limit to check against (default: the stack's, else 200)`;
+
+export function requireDir(values: { dir?: string | undefined }): string {
+  if (values.dir === undefined || values.dir === "") throw new UsageError("--dir is required");
+  return values.dir;
+}
+
+export function scopeFromFlags(values: { namespace?: string | undefined; source?: string | undefined }, required = true): SourceScope | undefined {
+  const source = values.source ?? "git";
+  if (source !== "git" && source !== "terraform") {
+    throw new UsageError(`--source must be git or terraform, got ${JSON.stringify(source)}`);
+  }
+  if (values.namespace === undefined || values.namespace === "") {
+    if (required) throw new UsageError("--namespace is required: the namespace this folder owns (e.g. the repository name)");
+    if (values.source !== undefined) throw new UsageError("--source needs --namespace");
+    return undefined;
+  }
+  return { type: source, namespace: values.namespace };
+}
+
+export function policyFromFlags(values: {
+  "allow-takeover"?: string[] | undefined;
+  "allow-empty"?: boolean | undefined;
+  "max-deletes"?: string | undefined;
+}): SyncPolicy {
+  const policy: SyncPolicy = {};
+  const names = (values["allow-takeover"] ?? []).flatMap((v) => v.split(",")).map((n) => n.trim()).filter((n) => n !== "");
+  if (names.includes("*")) policy.allowTakeover = "*";
+  else if (names.length > 0) policy.allowTakeover = [...new Set(names)].sort();
+  if (values["allow-empty"]) policy.allowEmpty = true;
+  const maxDeletes = numberFlag("max-deletes", values["max-deletes"], { integer: true, min: 0 });
+  if (maxDeletes !== undefined) policy.maxDeletes = maxDeletes;
+  return policy;
+}
+
+export function limitFromFlags(values: { limit?: string | undefined }): number | undefined {
+  return numberFlag("limit", values.limit, { integer: true, min: 0 });
+}
+
+/**
+ * Loads the folder. Problems go to stderr (and become annotations under
+ * GitHub Actions); a folder that cannot be loaded gives `undefined`.
+ */
+export async function loadFolder(
+  dir: string,
+  exclude: string[] | undefined,
+  io: CliIo,
+  annotate: (lines: string[]) => void,
+): Promise<LoadResult | undefined> {
+  try {
+    const loaded = await loadPipelines(resolve(io.cwd, dir), { cwd: io.cwd, signal: io.signal, ...(exclude ? { exclude } : {}) });
+    for (const w of loaded.warnings) io.stderr.write(formatLoadIssue(w) + "\n");
+    if (onGitHubActions(io.env)) annotate(loadIssueAnnotations(loaded.warnings));
+    return loaded;
+  } catch (error) {
+    if (!(error instanceof LoadError)) throw error;
+    io.stderr.write(`error: ${dir} cannot be loaded (${error.issues.filter((i) => i.severity === "error").length} problem(s)):\n`);
+    for (const issue of error.issues) io.stderr.write(formatLoadIssue(issue) + "\n");
+    if (onGitHubActions(io.env)) annotate(loadIssueAnnotations(error.issues));
+    return undefined;
+  }
+}
