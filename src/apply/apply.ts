@@ -51,7 +51,7 @@ export async function executePlan(
   const assessment = assessRemote(plan, remoteNow);
   if (assessment.stale && options.force !== true) {
     const f = assessment.stale;
-    throw new ApplyError("STALE_PLAN", `${f.message} ${f.hint}`.trim(), { finding: f });
+    throw new ApplyError("STALE_PLAN", `STALE_PLAN: ${f.message}; ${f.hint}`, { finding: f });
   }
   const work = remainingWork(plan.desired, plan.scope, remoteNow);
   refuseUnplannedTakeovers(plan, work);
@@ -259,7 +259,7 @@ function refuseUnplannedTakeovers(plan: SyncPlan, work: RemainingWork): void {
   if (unplanned.length === 0) return;
   throw new ApplyError(
     "STALE_PLAN",
-    `Pipelines ${unplanned.join(", ")} now exist under another source; the plan did not allow taking them over. Plan again, and allow the takeover if it is intended.`,
+    `STALE_PLAN: pipelines ${unplanned.join(", ")} now exist under another source; the plan did not allow taking them over. Plan again, and allow the takeover if it is intended.`,
   );
 }
 
