@@ -8,11 +8,11 @@ import { ConfigurationError } from "../errors/index.js";
 import type { ConfigTypeName, PipelineSpec } from "../pipelines/index.js";
 import { compareIssues, quoteName } from "./format.js";
 import { compileExcludes } from "./glob.js";
-import { createLimiter } from "./limit.js";
+import { createLimiter, forEachLimited } from "./limit.js";
 import { LoadError } from "./load-error.js";
 import { parseMetadata, type ParsedMetadata, type Position } from "./metadata.js";
 import { classifyFile, displayPath, isInside, metadataBaseName } from "./paths.js";
-import { describeFsError, readFileLimited } from "./read-file.js";
+import { describeFsError, readFileLimited, SCRATCH_BYTES } from "./read-file.js";
 import { decodeText } from "./text.js";
 import type { LoadIssue, LoadIssueCode, LoadOptions, LoadResult } from "./types.js";
 import { walkFolder, type WalkedFile } from "./walk.js";
@@ -75,14 +75,16 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
   const walkedByPath = new Map(walk.files.map((f) => [f.path, f]));
 
   // Reads and decodes one file; on failure records the issue and returns undefined.
-  const readText = async (path: string, pipeline: string | undefined): Promise<string | undefined> => {
-    const read = await limit(() => readFileLimited(path, settings.maxFileBytes));
+  const scratch: Uint8Array[] = [];
+  // `slot`: the calling worker's, whose scratch buffer the bytes are read into.
+  const readText = async (path: string, pipeline: string | undefined, slot: number): Promise<string | undefined> => {
+    const read = await readFileLimited(path, settings.maxFileBytes, (scratch[slot] ??= new Uint8Array(SCRATCH_BYTES)));
     signal?.throwIfAborted();
-    if (!read.ok) {
-      error(read.code, display(path), read.message, pipeline);
+    const decoded = read.ok ? decodeText(read.bytes) : read;
+    if (!decoded.ok && !("line" in decoded)) {
+      error(decoded.code, display(path), decoded.message, pipeline);
       return undefined;
     }
-    const decoded = decodeText(read.bytes);
     if (!decoded.ok) {
       error(decoded.code, display(path), decoded.message, pipeline, { line: decoded.line, column: 1 });
       return undefined;
@@ -95,29 +97,24 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
   const candidates: Candidate[] = walk.files
     .filter((f) => f.kind === "metadata")
     .map((file) => ({ file, display: display(file.path), defaultName: metadataBaseName(basename(file.path)), failed: false }));
-  await Promise.all(
-    candidates.map(async (candidate) => {
-      const text = await readText(candidate.file.path, candidate.defaultName);
-      if (text === undefined) {
-        candidate.failed = true;
-        return;
-      }
-      const parsed = parseMetadata(text, { file: candidate.display, defaultName: candidate.defaultName, maxMatchers: settings.maxMatchers });
-      errors.push(...parsed.issues);
-      candidate.failed = parsed.issues.length > 0;
-      if (parsed.metadata) candidate.metadata = parsed.metadata;
-    }),
-  );
+  await forEachLimited(candidates, IO_CONCURRENCY, async (candidate, slot) => {
+    const text = await readText(candidate.file.path, candidate.defaultName, slot);
+    if (text === undefined) {
+      candidate.failed = true;
+      return;
+    }
+    const parsed = parseMetadata(text, { file: candidate.display, defaultName: candidate.defaultName, maxMatchers: settings.maxMatchers });
+    errors.push(...parsed.issues);
+    candidate.failed = parsed.issues.length > 0;
+    if (parsed.metadata) candidate.metadata = parsed.metadata;
+  });
 
   // Step 2: check `contents_file` paths (lexically, then through symlinks).
-  await Promise.all(
-    candidates.map(async (candidate) => {
-      const meta = candidate.metadata;
-      if (meta?.contentsFile === undefined) return;
-      const target = await resolveContentsFile(candidate, meta);
-      if (target !== undefined) candidate.contentsTarget = target;
-    }),
-  );
+  const withContentsFile = candidates.filter((candidate) => candidate.metadata?.contentsFile !== undefined);
+  await forEachLimited(withContentsFile, IO_CONCURRENCY, async (candidate) => {
+    const target = await resolveContentsFile(candidate, candidate.metadata!);
+    if (target !== undefined) candidate.contentsTarget = target;
+  });
 
   async function resolveContentsFile(candidate: Candidate, meta: ParsedMetadata): Promise<string | undefined> {
     const value = meta.contentsFile!;
@@ -137,7 +134,7 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
     }
     let real: string;
     try {
-      real = await limit(() => realpath(target));
+      real = await realpath(target);
     } catch (cause) {
       const code = (cause as { code?: unknown }).code;
       if (code === "ENOENT") fail("MISSING_CONTENTS", `contents_file ${quoteName(value)} does not exist (looked for ${display(target)})`);
@@ -150,8 +147,9 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
       return undefined;
     }
     try {
-      if ((await limit(() => stat(real))).isDirectory()) {
-        fail("UNREADABLE", `contents_file ${quoteName(value)} is a folder, not a file`);
+      const stats = await stat(real);
+      if (!stats.isFile()) {
+        fail("UNREADABLE", `contents_file ${quoteName(value)} is ${stats.isDirectory() ? "a folder" : "not a regular file"}, not a file`);
         return undefined;
       }
     } catch (cause) {
@@ -181,82 +179,80 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
   const used = new Set<string>(); // contents files some pipeline reads
   const claimedBy = new Map<string, Candidate>(); // sibling contents files, by the metadata file next to them
   const specs: { spec: PipelineSpec; candidate: Candidate }[] = [];
-  await Promise.all(
-    pipelineCandidates.map(async (candidate) => {
-      const stem = join(dirname(candidate.file.path), candidate.defaultName);
-      const exists = (path: string) => walkedByPath.has(path) || walk.refused.has(path);
-      const siblings = {
-        alloy: exists(stem + ".alloy") ? stem + ".alloy" : undefined,
-        otel: [stem + ".otel.yaml", stem + ".otel.yml"].filter(exists),
-      };
-      for (const path of [siblings.alloy, ...siblings.otel]) if (path !== undefined) claimedBy.set(path, candidate);
-      const meta = candidate.metadata;
-      if (!meta) return;
-      const configType: ConfigTypeName = meta.configType ?? "alloy";
-      const fail = (code: LoadIssueCode, message: string, file = candidate.display, position?: Position) => {
-        candidate.failed = true;
-        error(code, file, message, meta.name, position);
-      };
+  await forEachLimited(pipelineCandidates, IO_CONCURRENCY, async (candidate, slot) => {
+    const stem = join(dirname(candidate.file.path), candidate.defaultName);
+    const exists = (path: string) => walkedByPath.has(path) || walk.refused.has(path);
+    const siblings = {
+      alloy: exists(stem + ".alloy") ? stem + ".alloy" : undefined,
+      otel: [stem + ".otel.yaml", stem + ".otel.yml"].filter(exists),
+    };
+    for (const path of [siblings.alloy, ...siblings.otel]) if (path !== undefined) claimedBy.set(path, candidate);
+    const meta = candidate.metadata;
+    if (!meta) return;
+    const configType: ConfigTypeName = meta.configType ?? "alloy";
+    const fail = (code: LoadIssueCode, message: string, file = candidate.display, position?: Position) => {
+      candidate.failed = true;
+      error(code, file, message, meta.name, position);
+    };
 
-      let contents: string | undefined;
-      let contentsPath: string | undefined;
-      if (meta.positions.config_type !== undefined && meta.configType === undefined) {
-        // An invalid config_type (already reported) leaves the contents' kind unknown.
-        candidate.failed = true;
-      } else if (meta.positions.contents !== undefined) {
-        contents = meta.contents; // undefined when it failed its checks (already reported)
-      } else if (meta.positions.contents_file !== undefined) {
-        contentsPath = candidate.contentsTarget;
-      } else if (configType === "alloy") {
-        contentsPath = siblings.alloy;
-        if (contentsPath === undefined) {
-          const hint = siblings.otel[0] !== undefined ? `; found ${display(siblings.otel[0])}: add "config_type: otel"` : "";
-          fail("MISSING_CONTENTS", `has no contents: no ${display(stem + ".alloy")} next to it, and no contents or contents_file key${hint}`);
-        }
-      } else if (siblings.otel.length > 1) {
-        fail("AMBIGUOUS_CONTENTS", `both ${siblings.otel.map(display).join(" and ")} exist; keep one`);
-      } else {
-        contentsPath = siblings.otel[0];
-        if (contentsPath === undefined) {
-          const hint = siblings.alloy !== undefined ? `; found ${display(siblings.alloy)}, but config_type is otel` : "";
-          fail("MISSING_CONTENTS", `has no contents: no ${display(stem + ".otel.yaml")} (or .otel.yml) next to it, and no contents or contents_file key${hint}`);
-        }
+    let contents: string | undefined;
+    let contentsPath: string | undefined;
+    if (meta.positions.config_type !== undefined && meta.configType === undefined) {
+      // An invalid config_type (already reported) leaves the contents' kind unknown.
+      candidate.failed = true;
+    } else if (meta.positions.contents !== undefined) {
+      contents = meta.contents; // undefined when it failed its checks (already reported)
+    } else if (meta.positions.contents_file !== undefined) {
+      contentsPath = candidate.contentsTarget;
+    } else if (configType === "alloy") {
+      contentsPath = siblings.alloy;
+      if (contentsPath === undefined) {
+        const hint = siblings.otel[0] !== undefined ? `; found ${display(siblings.otel[0])}: add "config_type: otel"` : "";
+        fail("MISSING_CONTENTS", `has no contents: no ${display(stem + ".alloy")} next to it, and no contents or contents_file key${hint}`);
       }
-      const refusal = contentsPath !== undefined ? walk.refused.get(contentsPath) : undefined;
-      if (refusal) {
-        // Already reported by the walk; say which pipeline it breaks.
-        refusal.pipeline = meta.name;
-        candidate.failed = true;
-      } else if (contentsPath !== undefined) {
-        used.add(contentsPath);
-        const text = await readText(contentsPath, meta.name);
-        if (text === undefined) candidate.failed = true;
-        else if (text.trim() === "") fail("EMPTY_CONTENTS", "contents file is empty", display(contentsPath));
-        else contents = text;
+    } else if (siblings.otel.length > 1) {
+      fail("AMBIGUOUS_CONTENTS", `both ${siblings.otel.map(display).join(" and ")} exist; keep one`);
+    } else {
+      contentsPath = siblings.otel[0];
+      if (contentsPath === undefined) {
+        const hint = siblings.alloy !== undefined ? `; found ${display(siblings.alloy)}, but config_type is otel` : "";
+        fail("MISSING_CONTENTS", `has no contents: no ${display(stem + ".otel.yaml")} (or .otel.yml) next to it, and no contents or contents_file key${hint}`);
       }
-      if (candidate.failed || contents === undefined) return;
+    }
+    const refusal = contentsPath !== undefined ? walk.refused.get(contentsPath) : undefined;
+    if (refusal) {
+      // Already reported by the walk; say which pipeline it breaks.
+      refusal.pipeline = meta.name;
+      candidate.failed = true;
+    } else if (contentsPath !== undefined) {
+      used.add(contentsPath);
+      const text = await readText(contentsPath, meta.name, slot);
+      if (text === undefined) candidate.failed = true;
+      else if (text.trim() === "") fail("EMPTY_CONTENTS", "contents file is empty", display(contentsPath));
+      else contents = text;
+    }
+    if (candidate.failed || contents === undefined) return;
 
-      if (meta.enabled === undefined) {
-        warn(
-          "ENABLED_DEFAULT",
-          candidate.display,
-          'has no "enabled" key: loaded as enabled. The fleet-management-sync-action treats a missing "enabled" as false; write "enabled: true" or "enabled: false" to be explicit',
-          meta.name,
-        );
-      }
-      const spec: PipelineSpec = {
-        name: meta.name,
-        contents,
-        matchers: meta.matchers ?? [],
-        enabled: meta.enabled ?? true,
-        configType,
-        file: candidate.display,
-      };
-      if (meta.metadata !== undefined) spec.metadata = meta.metadata;
-      if (contentsPath !== undefined) spec.contentsFile = display(contentsPath);
-      specs.push({ spec, candidate });
-    }),
-  );
+    if (meta.enabled === undefined) {
+      warn(
+        "ENABLED_DEFAULT",
+        candidate.display,
+        'has no "enabled" key: loaded as enabled. The fleet-management-sync-action treats a missing "enabled" as false; write "enabled: true" or "enabled: false" to be explicit',
+        meta.name,
+      );
+    }
+    const spec: PipelineSpec = {
+      name: meta.name,
+      contents,
+      matchers: meta.matchers ?? [],
+      enabled: meta.enabled ?? true,
+      configType,
+      file: candidate.display,
+    };
+    if (meta.metadata !== undefined) spec.metadata = meta.metadata;
+    if (contentsPath !== undefined) spec.contentsFile = display(contentsPath);
+    specs.push({ spec, candidate });
+  });
 
   // Duplicate names: every file that yields a name counts, loadable or not.
   const byName = new Map<string, Candidate[]>();

@@ -122,8 +122,11 @@ export async function walkFolder(options: WalkOptions): Promise<WalkResult> {
       return;
     }
     let isDirectory: boolean;
+    let isFile: boolean;
     try {
-      isDirectory = (await limit(() => stat(target))).isDirectory();
+      const stats = await limit(() => stat(target));
+      isDirectory = stats.isDirectory();
+      isFile = stats.isFile();
     } catch (error) {
       if (kind !== undefined) fail("UNREADABLE", path, `cannot be read: ${describeFsError(error)}`);
       return;
@@ -142,6 +145,10 @@ export async function walkFolder(options: WalkOptions): Promise<WalkResult> {
     if (kind === undefined) return;
     if (!isInside(realRoot, target)) {
       fail("OUTSIDE_FOLDER", path, `is a symlink to a file outside the folder being loaded (${target})`);
+      return;
+    }
+    if (!isFile) {
+      fail("UNREADABLE", path, "is a symlink to something that is not a regular file (a device, socket or pipe)");
       return;
     }
     files.push({ path, relativePath, kind });

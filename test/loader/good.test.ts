@@ -218,6 +218,19 @@ describe("loadPipelines on good folders", () => {
     await expect(loadPipelines(tree.root, { signal: controller.signal })).rejects.toThrow("stop");
   });
 
+  it("stops part-way when the signal aborts during the load", async () => {
+    const entries: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) {
+      entries[`p${i}.yaml`] = "enabled: true\n";
+      entries[`p${i}.alloy`] = ALLOY;
+    }
+    tree = await makeTree(entries);
+    const controller = new AbortController();
+    const loading = loadPipelines(tree.root, { signal: controller.signal });
+    queueMicrotask(() => controller.abort(new Error("cancelled mid-way")));
+    await expect(loading).rejects.toThrow("cancelled mid-way");
+  });
+
   it("respects maxMatchers", async () => {
     tree = await makeTree({ "node.yaml": "enabled: true\nmatchers: [a=b, c=d, e=f]\n", "node.alloy": ALLOY });
     await expect(loadPipelines(".", { cwd: tree.root, maxMatchers: 3 })).resolves.toMatchObject({ specs: [{ matchers: ["a=b", "c=d", "e=f"] }] });
