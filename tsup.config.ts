@@ -22,7 +22,8 @@ export default defineConfig([
     clean: false,
     target: "node20",
     platform: "node",
-    splitting: false,
+    // Split so that `--version` and `--help` load none of the heavy modules.
+    splitting: true,
     banner: { js: "#!/usr/bin/env node" },
   },
 ]);
