@@ -132,15 +132,25 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
       fail("OUTSIDE_FOLDER", `contents_file ${quoteName(value)} points outside ${rootLabel}`);
       return undefined;
     }
+    let found = target;
     let real: string;
     try {
       real = await realpath(target);
     } catch (cause) {
       const code = (cause as { code?: unknown }).code;
-      if (code === "ENOENT") fail("MISSING_CONTENTS", `contents_file ${quoteName(value)} does not exist (looked for ${display(target)})`);
-      else if (code === "ELOOP") fail("SYMLINK_LOOP", `contents_file ${quoteName(value)} is a symlink loop`);
-      else fail("UNREADABLE", `contents_file ${quoteName(value)} cannot be resolved: ${describeFsError(cause)}`);
-      return undefined;
+      // Like the sync action, fall back to a path relative to the loaded folder.
+      const fromRoot = resolve(root, value);
+      const fallback = code === "ENOENT" && fromRoot !== target && isInside(root, fromRoot) ? await realpath(fromRoot).catch(() => undefined) : undefined;
+      if (fallback !== undefined) {
+        found = fromRoot;
+        real = fallback;
+      } else {
+        const lookedFor = fromRoot !== target && isInside(root, fromRoot) ? `${display(target)} or ${display(fromRoot)}` : display(target);
+        if (code === "ENOENT") fail("MISSING_CONTENTS", `contents_file ${quoteName(value)} does not exist (looked for ${lookedFor})`);
+        else if (code === "ELOOP") fail("SYMLINK_LOOP", `contents_file ${quoteName(value)} is a symlink loop`);
+        else fail("UNREADABLE", `contents_file ${quoteName(value)} cannot be resolved: ${describeFsError(cause)}`);
+        return undefined;
+      }
     }
     if (!isInside(realRoot, real)) {
       fail("OUTSIDE_FOLDER", `contents_file ${quoteName(value)} leads through a symlink outside ${rootLabel}`);
@@ -149,14 +159,14 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
     try {
       const stats = await stat(real);
       if (!stats.isFile()) {
-        fail("UNREADABLE", `contents_file ${quoteName(value)} is ${stats.isDirectory() ? "a folder" : "not a regular file"}, not a file`);
+        fail("UNREADABLE", `contents_file ${quoteName(value)} is ${stats.isDirectory() ? "a folder, not a file" : "not a regular file"}`);
         return undefined;
       }
     } catch (cause) {
       fail("UNREADABLE", `contents_file ${quoteName(value)} cannot be read: ${describeFsError(cause)}`);
       return undefined;
     }
-    return target;
+    return found;
   }
 
   // A YAML file named by another pipeline's contents_file is that pipeline's

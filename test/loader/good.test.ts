@@ -84,11 +84,23 @@ describe("loadPipelines on good folders", () => {
     const result = await load("contents-file");
     expect(result.specs.map((s) => [s.name, s.configType, s.contentsFile])).toEqual([
       ["collector", "otel", "configs/collector.yaml"],
+      ["infra-o11y", "alloy", "configs/node.alloy"],
       ["journal", "alloy", "pipelines/shared/journal.alloy"],
       ["node", "alloy", "configs/node.alloy"],
     ]);
-    expect(result.specs[2]!.contents).toBe(ALLOY);
+    expect(result.specs[3]!.contents).toBe(ALLOY);
     expect(result.warnings).toEqual([]);
+  });
+
+  it("prefers a contents_file next to the metadata file over one relative to the folder", async () => {
+    tree = await makeTree({
+      "team/node.yaml": "enabled: true\ncontents_file: configs/x.alloy\n",
+      "team/configs/x.alloy": "near\n",
+      "configs/x.alloy": "root\n",
+    });
+    const result = await loadPipelines(".", { cwd: tree.root });
+    expect(result.specs.map((s) => [s.contents, s.contentsFile])).toEqual([["near\n", "team/configs/x.alloy"]]);
+    expect(result.warnings.map((w) => [w.code, w.file])).toEqual([["UNPAIRED_FILE", "configs/x.alloy"]]);
   });
 
   it("keeps metadata as a JSON object", async () => {

@@ -121,8 +121,8 @@ describe("huge, binary and malformed files", () => {
     const handle = await open(join(repo, "node.yaml"), "w");
     await handle.truncate(5 * 1024 ** 3);
     await handle.close();
-    // Reading it first would need a 5 GiB buffer, which Node cannot allocate:
-    // getting TOO_LARGE at all shows the size was checked before reading.
+    // Reading it whole would need a 5 GiB buffer, which Node cannot allocate:
+    // getting TOO_LARGE with its size shows the size was checked first.
     const error = await failWith({});
     const issue = expectIssue(error, { code: "TOO_LARGE", file: "node.yaml", pipeline: "node" });
     expect(issue.message).toBe("is 5 GiB, over the limit of 1 MiB");
