@@ -11,7 +11,7 @@ import { compileExcludes } from "./glob.js";
 import { createLimiter, forEachLimited } from "./limit.js";
 import { LoadError } from "./load-error.js";
 import { parseMetadata, type ParsedMetadata, type Position } from "./metadata.js";
-import { classifyFile, displayPath, isInside, metadataBaseName } from "./paths.js";
+import { displayPath, isInside, metadataBaseName } from "./paths.js";
 import { describeFsError, readFileLimited, SCRATCH_BYTES } from "./read-file.js";
 import { decodeText } from "./text.js";
 import type { LoadIssue, LoadIssueCode, LoadOptions, LoadResult } from "./types.js";
@@ -294,7 +294,7 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
       warn("UNUSED_FILE", display(file.path), `is not used: ${owner.display} sits next to it, but ${why}`, owner.metadata?.name);
     } else {
       const stem = file.path.replace(/(\.otel\.ya?ml|\.alloy)$/i, "");
-      const hint = classifyFile(basename(file.path)) === "contents" && /\.alloy$/i.test(file.path)
+      const hint = /\.alloy$/i.test(file.path)
         ? "it may be a module imported by other pipelines; if it is meant to be a pipeline, add"
         : "to make it a pipeline, add";
       warn("UNPAIRED_FILE", display(file.path), `has no metadata file, so it is not loaded (${hint} ${display(stem + ".yaml")})`);
