@@ -157,7 +157,13 @@ export type {
   Verification,
   VerificationDifference,
 } from "./apply/index.js";
-export { renderResultText, renderResultMarkdown, renderResultJson } from "./render/index.js";
+export {
+  renderResultText,
+  renderResultMarkdown,
+  renderResultJson,
+  renderCollectorPreviewText,
+  renderCollectorPreviewMarkdown,
+} from "./render/index.js";
 export type { ResultTextOptions } from "./render/index.js";
 
 // --- emulator ---
