@@ -160,6 +160,13 @@ describe("apply", () => {
     expect(emulator.state().pipelines.some((p) => p.name === "late")).toBe(false);
   });
 
+  it("--no-verify skips the read-back", async () => {
+    const r = await cli(["apply", ...base, "--no-verify", "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).result.verification).toBeUndefined();
+    expect(emulator.requests().filter((q) => q.method === "ListPipelines")).toHaveLength(1);
+  });
+
   it("--plan refuses flags that the plan already carries", async () => {
     const r = await cli(["apply", "--plan", "plan.json", "--namespace", "x"]);
     expect(r.code).toBe(1);
