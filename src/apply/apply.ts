@@ -3,6 +3,7 @@
 // service's current listing, so running the same plan again after a partial
 // failure picks up where the last run stopped.
 import { Code } from "@connectrpc/connect";
+import { ConfigurationError } from "../errors/index.js";
 import { pipelineMessageFromSpec, sourceTypeToProto } from "../pipelines/index.js";
 import type { RemotePipeline } from "../pipelines/index.js";
 import type { SyncPlan } from "../plan/index.js";
@@ -47,6 +48,9 @@ export async function executePlan(
   ctx: ExecutionContext,
 ): Promise<ApplyResult> {
   const mode: ApplyMode = options.mode ?? "sync";
+  if (mode !== "sync" && mode !== "fallback") {
+    throw new ConfigurationError(`mode must be "sync" or "fallback", got ${JSON.stringify(mode)}`);
+  }
   const { signal } = options;
   const assessment = assessRemote(plan, remoteNow);
   if (assessment.stale && options.force !== true) {
