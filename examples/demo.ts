@@ -17,7 +17,7 @@ import {
   type EmulatorSeed,
   type SourceScope,
   type SyncPlan,
-} from "../src/index.js";
+} from "fleet-pipelines";
 import { isMain } from "./scripts/connect.js";
 
 const FOLDER = "examples/pipelines";
@@ -130,7 +130,7 @@ export async function runDemo(write: (text: string) => void, options: { color?: 
     write(indent(renderResultText(again.result, { color })));
 
     write(
-      `\n${bold("Try it yourself")} (in another terminal: npx fleet-pipelines emulator --port 4318):\n` +
+      `\n${bold("Try it yourself")} (npm run build once; then in another terminal: npx fleet-pipelines emulator --port 4318):\n` +
         "   export FLEET_URL=http://127.0.0.1:4318\n" +
         `   npx fleet-pipelines plan  --dir ${FOLDER} --namespace ${scope.namespace} --collectors\n` +
         `   npx fleet-pipelines apply --dir ${FOLDER} --namespace ${scope.namespace} --mode fallback\n` +

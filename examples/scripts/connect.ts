@@ -6,7 +6,7 @@
 // import the source directly so that they type-check before a build.
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createFleetClient, type FleetClient } from "../../src/index.js";
+import { createFleetClient, type FleetClient } from "fleet-pipelines";
 
 export function clientFromEnv(env: NodeJS.ProcessEnv = process.env): FleetClient {
   const baseUrl = env["FLEET_URL"];

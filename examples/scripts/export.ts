@@ -1,7 +1,7 @@
 // Bootstrap a repository from what is live: write one namespace's pipelines
 // (or all of them) as files that `fleet-pipelines plan` reads back with no
 // change. Run: tsx examples/scripts/export.ts OUT_DIR [NAMESPACE]
-import { exportPipelines, type ExportPipelinesResult, type FleetClient } from "../../src/index.js";
+import { exportPipelines, type ExportPipelinesResult, type FleetClient } from "fleet-pipelines";
 import { clientFromEnv, isMain } from "./connect.js";
 
 export async function exportNamespace(client: FleetClient, outDir: string, namespace?: string): Promise<ExportPipelinesResult> {

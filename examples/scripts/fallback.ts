@@ -3,7 +3,7 @@
 // DeletePipeline each on older servers), then only what changed is upserted.
 // A failed write does not stop the others; the same plan converges when run
 // again. Run: tsx examples/scripts/fallback.ts DIR NAMESPACE
-import { ApplyError, applyPlan, syncPipelines, type ApplyResult, type FleetClient } from "../../src/index.js";
+import { ApplyError, applyPlan, syncPipelines, type ApplyResult, type FleetClient } from "fleet-pipelines";
 import { clientFromEnv, isMain } from "./connect.js";
 
 export async function fallbackSync(

@@ -18,7 +18,7 @@ import {
   type JsonObject,
   type RemotePipeline,
   type SourceScope,
-} from "../../src/index.js";
+} from "fleet-pipelines";
 import { clientFromEnv, isMain } from "./connect.js";
 
 const MARK = "incident_disabled";

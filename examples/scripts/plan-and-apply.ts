@@ -13,7 +13,7 @@ import {
   type ApplyResult,
   type FleetClient,
   type SyncPlan,
-} from "../../src/index.js";
+} from "fleet-pipelines";
 import { clientFromEnv, isMain } from "./connect.js";
 
 export interface PlanAndApplyOptions {
