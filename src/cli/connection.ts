@@ -1,10 +1,9 @@
 // Building the client from flags and the environment. The token comes only
 // from FLEET_TOKEN or --token-file: never from argv, where it would show in
 // the process list and the shell history.
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { createFleetClient, type FleetClient, type FleetClientOptions, type Logger } from "../client/index.js";
 import { numberFlag, UsageError } from "./command.js";
+import { readToken } from "./token.js";
 import type { CliIo } from "./io.js";
 
 /** Flags every command that talks to the service accepts. */
@@ -50,22 +49,6 @@ export function refuseTokenFlag(values: { token?: string | undefined }): void {
   }
 }
 
-async function readToken(values: ConnectionValues, io: CliIo): Promise<string | undefined> {
-  const file = values["token-file"];
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(resolve(io.cwd, file), "utf8");
-    } catch (error) {
-      throw new UsageError(`cannot read --token-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    const token = text.replace(/\r?\n$/, "");
-    if (token === "") throw new UsageError(`--token-file ${file} is empty`);
-    return token;
-  }
-  const fromEnv = io.env["FLEET_TOKEN"];
-  return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
-}
 
 function stderrLogger(io: CliIo): Logger {
   const line =
@@ -84,7 +67,7 @@ export async function clientFromFlags(values: ConnectionValues, io: CliIo): Prom
     throw new UsageError("no service URL: set FLEET_URL (or --url), e.g. https://fleet-management-prod-001.grafana.net");
   }
   const user = values.user ?? (io.env["FLEET_USER"] || undefined);
-  const token = await readToken(values, io);
+  const token = await readToken(values["token-file"], "FLEET_TOKEN", io);
   if (token !== undefined && user === undefined) {
     throw new UsageError("a token was given but no user: set FLEET_USER (or --user) to the stack's Fleet Management user id");
   }

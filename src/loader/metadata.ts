@@ -1,6 +1,6 @@
 // Parses one metadata file (`name.yaml`) into checked fields. Pure: text in,
 // fields and issues out, never a throw, so it can be fuzzed on its own.
-import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, visit } from "yaml";
+import { Composer, isMap, isScalar, isSeq, LineCounter, Parser, visit } from "yaml";
 import type { Node as YamlNode, Pair } from "yaml";
 import type { ConfigTypeName, JsonObject } from "../pipelines/index.js";
 import { hasUnsafeCharacters, quoteName } from "./format.js";

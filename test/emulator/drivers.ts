@@ -2,7 +2,7 @@
 // Connect client over binary protobuf, and plain fetch with Connect JSON
 // bodies (what a curl user sends). Both take and give protojson objects.
 import { fromJson, toJson, type DescMessage, type JsonValue } from "@bufbuild/protobuf";
-import { ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { expect } from "vitest";
 import { PipelineService } from "../../gen/pipeline/v1/pipeline_pb.js";

@@ -1,9 +1,9 @@
 // `fleet-pipelines emulator`: the local Fleet Management emulator as a
 // long-running process, until SIGINT/SIGTERM.
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { FAULT_KINDS, startEmulator, type EmulatorOptions, type FaultKind, type RequestLogEntry } from "../../emulator/index.js";
 import { numberFlag, parseFlags, UsageError, type CliCommand } from "../command.js";
+import { readToken } from "../token.js";
 import { EXIT_OK } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 
@@ -52,22 +52,6 @@ const flags = {
   verbose: { type: "boolean" },
 } as const;
 
-async function readToken(values: { "token-file"?: string | undefined }, io: CliIo): Promise<string | undefined> {
-  const file = values["token-file"];
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(resolve(io.cwd, file), "utf8");
-    } catch (error) {
-      throw new UsageError(`cannot read --token-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    const token = text.replace(/\r?\n$/, "");
-    if (token === "") throw new UsageError(`--token-file ${file} is empty`);
-    return token;
-  }
-  const fromEnv = io.env["FLEET_EMULATOR_TOKEN"];
-  return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
-}
 
 function faultKinds(value: string | undefined): FaultKind[] | undefined {
   if (value === undefined) return undefined;
@@ -101,7 +85,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     );
   }
   const user = values.user ?? (io.env["FLEET_EMULATOR_USER"] || undefined);
-  const token = await readToken(values, io);
+  const token = await readToken(values["token-file"], "FLEET_EMULATOR_TOKEN", io);
   if (user !== undefined && token === undefined) {
     throw new UsageError("--user needs a token: --token-file FILE or FLEET_EMULATOR_TOKEN");
   }
