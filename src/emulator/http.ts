@@ -109,10 +109,17 @@ export async function readBody(req: NodeRequest, maxBytes: number): Promise<Buff
   return Buffer.concat(chunks);
 }
 
-/** Cuts the connection under a request: the socket (HTTP/1.1) or the whole session (HTTP/2). */
+/**
+ * Cuts the connection under a request: the socket (HTTP/1.1) or the whole
+ * session (HTTP/2). The session is destroyed on the next turn of the event
+ * loop: this runs inside callbacks that nghttp2 is still executing, and
+ * destroying the session there frees memory it then writes to (Node 20
+ * aborted with "corrupted size vs. prev_size" under drop faults).
+ */
 export function dropConnection(req: NodeRequest): void {
   if ("stream" in req) {
-    req.stream.session?.destroy();
+    const session = req.stream.session;
+    setImmediate(() => session?.destroy());
   } else {
     req.socket.destroy();
   }
