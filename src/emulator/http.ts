@@ -1,7 +1,7 @@
 // Small HTTP helpers for the parts answered outside connect-node: errors
 // written before a call is handled, the tenant route, the inspection routes.
 import { Code } from "@connectrpc/connect";
-import type { NodeRequest, NodeResponse } from "./listen.js";
+import { socketOfSession, type NodeRequest, type NodeResponse } from "./listen.js";
 
 /** The Connect protocol's code names, as they appear in error bodies. */
 const CODE_NAMES: Record<Code, string> = {
@@ -110,16 +110,21 @@ export async function readBody(req: NodeRequest, maxBytes: number): Promise<Buff
 }
 
 /**
- * Cuts the connection under a request: the socket (HTTP/1.1) or the whole
- * session (HTTP/2). The session is destroyed on the next turn of the event
- * loop: this runs inside callbacks that nghttp2 is still executing, and
- * destroying the session there frees memory it then writes to (Node 20
- * aborted with "corrupted size vs. prev_size" under drop faults).
+ * Cuts the connection under a request, as a network failure would: the TCP
+ * socket goes away without a word. For HTTP/2 that is the socket under the
+ * session, not `session.destroy()`, which first sends GOAWAY(NO_ERROR) and
+ * closes the streams it received with NO_ERROR: connect-node then never
+ * settles those calls (they hang until the caller's deadline), which is not
+ * what a cut connection does. The cut happens on the next turn of the event
+ * loop: this runs inside callbacks nghttp2 is still executing, and tearing
+ * the session down there corrupted Node 20's heap ("corrupted size vs.
+ * prev_size").
  */
 export function dropConnection(req: NodeRequest): void {
   if ("stream" in req) {
     const session = req.stream.session;
-    setImmediate(() => session?.destroy());
+    const socket = session ? socketOfSession(session) : undefined;
+    setImmediate(() => (socket ? socket.destroy() : session?.destroy()));
   } else {
     req.socket.destroy();
   }

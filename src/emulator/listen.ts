@@ -24,12 +24,23 @@ export interface Listener {
 // Every HTTP/2 connection opens with this preface; no HTTP/1 method starts with "PRI".
 const H2_PREFACE_START = Buffer.from("PRI");
 
+// The TCP socket under each HTTP/2 session (the session only hands out a proxy).
+const sessionSockets = new WeakMap<Http2Session, Socket>();
+
+/** The TCP connection an HTTP/2 session runs on, to cut it the way a network failure would. */
+export function socketOfSession(session: Http2Session): Socket | undefined {
+  return sessionSockets.get(session);
+}
+
 export async function listen(handler: RequestHandler, host: string, port: number): Promise<Listener> {
   const http1 = createHttp1Server(handler);
   const http2 = createHttp2Server(handler);
   const sockets = new Set<Socket>();
   const sessions = new Set<Http2Session>();
+  let routing: Socket | undefined;
   http2.on("session", (session: Http2Session) => {
+    // Emitted synchronously from emit("connection") below.
+    if (routing !== undefined) sessionSockets.set(session, routing);
     sessions.add(session);
     session.on("close", () => sessions.delete(session));
   });
@@ -39,7 +50,9 @@ export async function listen(handler: RequestHandler, host: string, port: number
     socket.unshift(head);
     if (head.subarray(0, 3).equals(H2_PREFACE_START)) {
       // The session reads what is already buffered on its own.
+      routing = socket;
       http2.emit("connection", socket);
+      routing = undefined;
     } else {
       http1.emit("connection", socket);
       socket.resume();
