@@ -4,7 +4,7 @@
 // behaviour (auth, retries, rate limit, timeouts, logging) apply to a
 // transport it did not create, without touching that transport's own
 // interceptors.
-import type { Interceptor, Transport } from "@connectrpc/connect";
+import { Code, ConnectError, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createMethodUrl, runUnaryCall } from "@connectrpc/connect/protocol";
 import { callTimeoutMsKey, createCallContext, deadlineKey } from "./call-context.js";
 import type { Clock } from "./clock.js";
@@ -15,6 +15,18 @@ export interface ComposeOptions {
   /** Applied when a call gives no timeoutMs; undefined = none. */
   defaultTimeoutMs: number | undefined;
   clock: Clock;
+}
+
+/**
+ * connect-node reports an HTTP/2 stream that the server or a proxy reset
+ * (RST_STREAM CANCEL, or the whole session closing under it) as Canceled,
+ * which every layer above reads as "the caller aborted": not retried, and
+ * taken for a user's abort by the apply. When this call's signal did not
+ * abort, it is a broken connection: Unavailable, retried like ECONNRESET.
+ */
+function brokenStreamAsUnavailable(error: unknown, signal: AbortSignal): unknown {
+  if (!(error instanceof ConnectError) || error.code !== Code.Canceled || signal.aborted) return error;
+  return new ConnectError(`connection lost: ${error.rawMessage}`, Code.Unavailable, error.metadata, error.details, error);
 }
 
 export function withInterceptors(inner: Transport, interceptors: Interceptor[], options: ComposeOptions): Transport {
@@ -44,7 +56,11 @@ export function withInterceptors(inner: Transport, interceptors: Interceptor[], 
           if (deadline !== undefined) {
             req.header.set("Connect-Timeout-Ms", String(Math.max(1, Math.ceil(deadline - options.clock.now()))));
           }
-          return inner.unary(req.method, req.signal, undefined, req.header, req.message, req.contextValues);
+          return inner
+            .unary(req.method, req.signal, undefined, req.header, req.message, req.contextValues)
+            .catch((e: unknown) => {
+              throw brokenStreamAsUnavailable(e, req.signal);
+            });
         },
       });
     },
