@@ -57,7 +57,7 @@ function writesSince(seq: number): string[] {
 }
 
 function lastSeq(): number {
-  return emulator.requests().at(-1)?.seq ?? 0;
+  return emulator.requests().reduce((max, r) => Math.max(max, r.seq), 0);
 }
 
 const idOf = (name: string): string => emulator.state().pipelines.find((p) => p.name === name)!.id!;

@@ -48,9 +48,9 @@ function writesHandled(emulator: Emulator, fromSeq: number): number {
   return emulator.requests().filter((r) => r.seq >= fromSeq && WRITE_METHODS.has(r.method) && r.handlerCode === "ok").length;
 }
 
+/** The log is in completion order (a held answer is logged late): the next arrival is after the highest seq. */
 function nextSeq(emulator: Emulator): number {
-  const all = emulator.requests();
-  return all.length === 0 ? 1 : all[all.length - 1]!.seq + 1;
+  return emulator.requests().reduce((max, r) => Math.max(max, r.seq), 0) + 1;
 }
 
 /** Every change the result claims is really there. */
