@@ -26,7 +26,9 @@ export interface ComposeOptions {
  */
 function brokenStreamAsUnavailable(error: unknown, signal: AbortSignal): unknown {
   if (!(error instanceof ConnectError) || error.code !== Code.Canceled || signal.aborted) return error;
-  return new ConnectError(`connection lost: ${error.rawMessage}`, Code.Unavailable, error.metadata, error.details, error);
+  const lost = new ConnectError(`connection lost: ${error.rawMessage}`, Code.Unavailable, error.metadata, undefined, error);
+  lost.details.push(...error.details);
+  return lost;
 }
 
 export function withInterceptors(inner: Transport, interceptors: Interceptor[], options: ComposeOptions): Transport {
