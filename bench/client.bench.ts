@@ -25,7 +25,7 @@ async function startChildEmulator(): Promise<{ url: string; child: ChildProcess 
   const child = spawn(
     process.execPath,
     [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "src/cli/main.ts"), "emulator", "--user", USER],
-    { env: { ...process.env, FLEET_EMULATOR_TOKEN: TOKEN }, stdio: ["ignore", "pipe", "inherit"] },
+    { env: { ...process.env, FLEET_EMULATOR_TOKEN: TOKEN }, stdio: ["ignore", "pipe", "ignore"] },
   );
   let out = "";
   const url = await new Promise<string>((resolve, reject) => {
