@@ -57,7 +57,7 @@ export function assertTransportSecurity(baseUrl: string, allowInsecureHttp: bool
   if (parsed.protocol === "http:" && !allowInsecureHttp && !isLoopbackHost(parsed.hostname)) {
     throw new ConfigurationError(
       `baseUrl ${parsed.origin} uses plain http:// to a non-loopback host, which would send the token in clear text; ` +
-        "use https://, or set allowInsecureHttp: true if the network path is trusted",
+        "use https://, or set allowInsecureHttp: true (CLI: --allow-insecure-http) if the network path is trusted",
     );
   }
 }

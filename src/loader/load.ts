@@ -5,7 +5,7 @@
 import { realpath, stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve, win32 } from "node:path";
 import { ConfigurationError } from "../errors/index.js";
-import type { ConfigTypeName, PipelineSpec } from "../pipelines/index.js";
+import { validateSpec, type ConfigTypeName, type PipelineSpec } from "../pipelines/index.js";
 import { compareIssues, quoteName } from "./format.js";
 import { compileExcludes } from "./glob.js";
 import { createLimiter, forEachLimited } from "./limit.js";
@@ -305,6 +305,18 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
     warn("EMPTY_FOLDER", rootDisplay, "holds no pipeline metadata files (*.yaml, *.yml): no pipelines loaded");
   }
 
+  if (errors.length > 0) {
+    // The folder fails anyway: add what the planner would refuse in the
+    // pipelines that did load (bad matchers, OTel YAML), so that one run
+    // shows every problem instead of one round per layer.
+    for (const { spec, candidate } of specs) {
+      for (const issue of validateSpec(spec)) {
+        const position = issue.field === "matchers" || issue.field === "name" ? candidate.metadata?.positions[issue.field] : undefined;
+        const line = issue.line !== undefined ? { line: issue.line, column: 1 } : position;
+        error("INVALID_PIPELINE", issue.file ?? candidate.display, issue.reason, spec.name, line);
+      }
+    }
+  }
   errors.sort(compareIssues);
   warnings.sort(compareIssues);
   if (errors.length > 0) throw new LoadError(rootDisplay, errors, warnings);

@@ -14,6 +14,8 @@ export interface SpecIssue {
   field: SpecIssueField;
   /** `file: pipeline "name": what is wrong`. */
   message: string;
+  /** What is wrong, without the file and pipeline (for callers that print those themselves). */
+  reason: string;
   /** The pipeline's name as given (possibly empty). */
   name: string;
   /** The file the problem is in: the contents file for contents problems, else the spec's file. */
@@ -39,7 +41,7 @@ export function validateSpec(spec: PipelineSpec | NormalizedPipelineSpec): SpecI
   const issues: SpecIssue[] = [];
   const name = typeof spec.name === "string" ? spec.name : "";
   const add = (field: SpecIssueField, what: string, extra: Partial<SpecIssue> = {}, file = spec.file) => {
-    const issue: SpecIssue = { code: "INVALID_PIPELINE", field, name, message: "", ...extra };
+    const issue: SpecIssue = { code: "INVALID_PIPELINE", field, name, message: "", reason: what, ...extra };
     if (file !== undefined) issue.file = file;
     issue.message = `${pipelineLabel(file, name)}: ${what}`;
     issues.push(issue);
