@@ -7,12 +7,15 @@ import { readToken } from "./token.js";
 import type { CliIo } from "./io.js";
 
 /** Flags every command that talks to the service accepts. */
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
+
 export const CONNECTION_FLAGS = {
   url: { type: "string" },
   user: { type: "string" },
   "token-file": { type: "string" },
   token: { type: "string" },
   "timeout-ms": { type: "string" },
+  "attempt-timeout-ms": { type: "string" },
   "rate-limit": { type: "string" },
   "allow-insecure-http": { type: "boolean" },
   verbose: { type: "boolean" },
@@ -23,6 +26,9 @@ export const CONNECTION_USAGE = `Connection (flags override the environment):
   --user ID              the stack's Fleet Management user id (env FLEET_USER)
   --token-file FILE      read the access-policy token from FILE (else env FLEET_TOKEN)
   --timeout-ms MS        deadline of each call, retries included (default 30000)
+  --attempt-timeout-ms MS
+                         give up on one attempt after MS and retry it, within
+                         --timeout-ms (default 10000; 0 waits for the whole deadline)
   --rate-limit R         client-side requests per second; 0 turns it off
                          (env FLEET_RATE_LIMIT; default 3, the service's limit)
   --allow-insecure-http  allow http:// to a host that is not this machine
@@ -34,6 +40,7 @@ export interface ConnectionValues {
   "token-file"?: string | undefined;
   token?: string | undefined;
   "timeout-ms"?: string | undefined;
+  "attempt-timeout-ms"?: string | undefined;
   "rate-limit"?: string | undefined;
   "allow-insecure-http"?: boolean | undefined;
   verbose?: boolean | undefined;
@@ -77,11 +84,17 @@ export async function clientFromFlags(values: ConnectionValues, io: CliIo): Prom
   const timeoutMs = numberFlag("timeout-ms", values["timeout-ms"], { integer: true, min: 0 });
   const rateText = values["rate-limit"] ?? (io.env["FLEET_RATE_LIMIT"] || undefined);
   const rate = numberFlag("rate-limit", rateText, { min: 0 });
+  // In CI a hung answer is worse than a retry: abandon an attempt after 10 s
+  // (safe methods only are retried) rather than wait out the whole deadline.
+  const attemptTimeoutMs = numberFlag("attempt-timeout-ms", values["attempt-timeout-ms"], { integer: true, min: 0 }) ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
   const options: FleetClientOptions = {
     baseUrl: url,
     ...(user !== undefined && token !== undefined ? { auth: { user, token } } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(rate !== undefined ? { rateLimit: rate === 0 ? false : { requestsPerSecond: rate, burst: Math.max(1, Math.ceil(rate)) } } : {}),
+    ...(attemptTimeoutMs > 0 ? { retry: { attemptTimeoutMs } } : {}),
+    // A burst one below the rate, as the client's default: a bucket as deep as
+    // the service's own turns into 429s as soon as one request is delayed.
+    ...(rate !== undefined ? { rateLimit: rate === 0 ? false : { requestsPerSecond: rate, burst: Math.max(1, Math.ceil(rate) - 1) } } : {}),
     ...(values["allow-insecure-http"] ? { allowInsecureHttp: true } : {}),
     ...(values.verbose ? { logger: stderrLogger(io), logLevel: "debug" as const } : {}),
   };
