@@ -2,19 +2,16 @@
 // fields and issues out, never a throw, so it can be fuzzed on its own.
 import { Composer, isMap, isScalar, isSeq, LineCounter, Parser, visit } from "yaml";
 import type { Node as YamlNode, Pair } from "yaml";
-import type { ConfigTypeName, JsonObject } from "../pipelines/index.js";
+import { findTooDeep, MAX_YAML_DEPTH, scanNesting, type ConfigTypeName, type JsonObject } from "../pipelines/index.js";
 import { hasUnsafeCharacters, quoteName } from "./format.js";
 import { suggestKey } from "./suggest.js";
 import type { LoadIssue, LoadIssueCode } from "./types.js";
-import { findTooDeep, scanNesting } from "./yaml-guard.js";
 
 export const METADATA_KEYS = ["name", "enabled", "matchers", "config_type", "metadata", "contents", "contents_file"] as const;
 export type MetadataKey = (typeof METADATA_KEYS)[number];
 
 const CONFIG_TYPES: readonly ConfigTypeName[] = ["alloy", "otel"];
 
-/** Deepest nesting accepted in a metadata file (the file's own mapping is level 1). */
-export const MAX_YAML_DEPTH = 64;
 /**
  * Alias expansions allowed while converting (yaml weighs each by the size of
  * what it points to). Real metadata files need few if any; a "billion laughs"

@@ -40,5 +40,6 @@ export {
   sourceTypeToProto,
 } from "./source.js";
 export { isPipelineMessage, pipelineMessageFromSpec, remoteFromPipeline, toRemotePipeline } from "./convert.js";
-export { pipelineLabel, validateSpec } from "./validate.js";
+export { MAX_YAML_DEPTH, pipelineLabel, validateSpec } from "./validate.js";
+export { findTooDeep, findYamlTooDeep, scanNesting } from "./yaml-depth.js";
 export type { SpecIssue, SpecIssueField } from "./validate.js";

@@ -5,6 +5,14 @@ import { MAX_MATCHER_LENGTH } from "../matchers/index.js";
 import { matcherInfo } from "./normalize.js";
 import { isConfigTypeName } from "./source.js";
 import type { NormalizedPipelineSpec, PipelineSpec } from "./spec.js";
+import { findYamlTooDeep } from "./yaml-depth.js";
+
+/**
+ * Deepest YAML nesting accepted in a metadata file or OTel contents (the
+ * top-level mapping is level 1): far above any real file, far below what
+ * overflows the YAML composer's recursion.
+ */
+export const MAX_YAML_DEPTH = 64;
 
 export type SpecIssueField = "name" | "contents" | "matchers" | "enabled" | "configType" | "metadata";
 
@@ -110,6 +118,12 @@ export function pipelineLabel(file: string | undefined, name: string): string {
 }
 
 function checkOtelYaml(text: string, report: (what: string, line?: number) => void): void {
+  const deep = findYamlTooDeep(text, MAX_YAML_DEPTH);
+  if (deep >= 0) {
+    const line = lineAt(text, deep);
+    report(`the OpenTelemetry contents are nested more than ${MAX_YAML_DEPTH} levels deep (line ${line})`, line);
+    return;
+  }
   const doc = parseDocument(text);
   const error = doc.errors[0];
   if (error !== undefined) {
@@ -122,4 +136,10 @@ function checkOtelYaml(text: string, report: (what: string, line?: number) => vo
   if (!isMap(doc.contents)) {
     report("the OpenTelemetry contents must be a YAML mapping (receivers:, exporters:, service: ...)");
   }
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) line++;
+  return line;
 }

@@ -82,6 +82,32 @@ const cases: BadCase[] = [
     says: /must be a YAML mapping/,
   },
   {
+    // The YAML composer recurses: without a depth guard, a few thousand levels
+    // overflow the stack and a few hundred thousand take the process down.
+    title: "OTel contents nested a million brackets deep",
+    specs: [spec({ configType: "otel", contents: "receivers: " + "[".repeat(1_000_000), contentsFile: "pipelines/bad_one.otel.yaml" })],
+    code: "INVALID_PIPELINE",
+    field: "contents",
+    file: "pipelines/bad_one.otel.yaml",
+    line: 1,
+    says: /nested more than 64 levels deep \(line 1\)/,
+  },
+  {
+    title: "OTel contents nested 100 levels deep in block style",
+    specs: [
+      spec({
+        configType: "otel",
+        contents: Array.from({ length: 100 }, (_, i) => `${"  ".repeat(i)}k${i}:`).join("\n") + " 1\n",
+        contentsFile: "pipelines/bad_one.otel.yaml",
+      }),
+    ],
+    code: "INVALID_PIPELINE",
+    field: "contents",
+    file: "pipelines/bad_one.otel.yaml",
+    line: 65,
+    says: /nested more than 64 levels deep \(line 65\)/,
+  },
+  {
     title: "OTel contents that are only a comment",
     specs: [spec({ configType: "otel", contents: "# todo\n" })],
     code: "INVALID_PIPELINE",

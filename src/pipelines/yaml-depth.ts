@@ -3,7 +3,7 @@
 // can even take the whole process down). Two steps: a linear byte scan that
 // rejects absurd nesting without parsing at all, then an exact, iterative
 // walk of the parser's CST that rejects anything deeper than the cap.
-import type { CST } from "yaml";
+import { Parser, type CST } from "yaml";
 
 /** Far above any real file, low enough that the parser never sees a bomb. */
 export const SCAN_DEPTH_LIMIT = 256;
@@ -67,4 +67,14 @@ export function findTooDeep(tokens: readonly CST.Token[], maxDepth: number): num
     }
   }
   return -1;
+}
+
+/**
+ * Offset at which `text` nests deeper than `maxDepth`, or -1. Safe on any
+ * input: it never hands a bomb to the recursive composer.
+ */
+export function findYamlTooDeep(text: string, maxDepth: number): number {
+  const scanned = scanNesting(text);
+  if (scanned >= 0) return scanned;
+  return findTooDeep(Array.from(new Parser().parse(text)), maxDepth);
 }
