@@ -257,7 +257,8 @@ const ISSUE_HINTS: Record<SpecIssue["field"], string> = {
 
 function invalidFinding(issue: SpecIssue): Finding {
   let hint = ISSUE_HINTS[issue.field];
-  if (issue.field === "contents" && issue.message.includes("YAML")) {
+  // `reason`, not `message`: the message starts with the file path, which may say anything.
+  if (issue.field === "contents" && issue.reason.startsWith("the OpenTelemetry contents")) {
     hint = "fix the YAML (an OpenTelemetry pipeline is a mapping with receivers, processors, exporters and service)";
   }
   return makeFinding({

@@ -154,6 +154,14 @@ describe("bad specs corpus", () => {
     expect(validateSpec(spec({ matchers: [`env="${"x".repeat(194)}"`] }))).toEqual([]); // exactly 200
   });
 
+  it("gives the YAML hint for OTel contents problems only, whatever the file is called", () => {
+    const hintFor = (over: Record<string, unknown>) =>
+      planSync({ desired: [spec(over)], remote: [], scope: { type: "git", namespace: "repo" } }).findings[0]!.hint;
+    expect(hintFor({ contents: "", file: "YAML/bad_one.yaml" })).toMatch(/contents file/);
+    expect(hintFor({ configType: "otel", contents: "- a\n" })).toMatch(/fix the YAML/);
+    expect(hintFor({ configType: "otel", contents: "a: " + "[".repeat(100) })).toMatch(/fix the YAML/);
+  });
+
   it("reports every issue of a spec, and names the pipeline without a file", () => {
     const issues = validateSpec({ name: "lonely", contents: "", matchers: ["=", "ok=1"], configType: "x" as "alloy" });
     expect(issues.map((i) => i.field)).toEqual(["contents", "matchers", "configType"]);
