@@ -35,8 +35,10 @@ export interface ExportPipelinesResult {
 
 /** A file-system-safe base name: keeps letters, digits, `.`, `_`, `-`; never hidden. */
 function safeBaseName(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "_");
-  return cleaned === "" ? "pipeline" : cleaned.slice(0, 120);
+  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "_").slice(0, 120);
+  // `<base>.yaml` must stay a metadata file: the loader reads every `*.otel.yaml` as contents.
+  const base = cleaned.replace(/\.otel$/i, "_otel");
+  return base === "" ? "pipeline" : base;
 }
 
 /**
@@ -50,10 +52,15 @@ export function pipelineFiles(remote: readonly RemotePipeline[]): ExportedFile[]
   const sorted = [...remote].sort((a, b) => (a.spec.name < b.spec.name ? -1 : a.spec.name > b.spec.name ? 1 : 0));
   for (const r of sorted) {
     const s = r.spec;
+    const pathsOf = (base: string) => [`${base}.yaml`, s.configType === "otel" ? `${base}.otel.yaml` : `${base}.alloy`] as const;
+    // Every file name, not just the base, must be new (`a` as OTel writes
+    // `a.otel.yaml`), compared without case as case-insensitive file systems do.
+    const taken = (base: string) => pathsOf(base).some((path) => used.has(path.toLowerCase()));
     let base = safeBaseName(s.name);
-    // Case-insensitive file systems would merge `A` and `a`.
-    for (let i = 2; used.has(base.toLowerCase()); i++) base = `${safeBaseName(s.name)}-${i}`;
-    used.add(base.toLowerCase());
+    for (let i = 2; taken(base); i++) base = `${safeBaseName(s.name)}-${i}`;
+    const [metaPath, contentsPath] = pathsOf(base);
+    used.add(metaPath.toLowerCase());
+    used.add(contentsPath.toLowerCase());
     const meta: { name: string; enabled: boolean; config_type: string; matchers: string[]; metadata?: JsonObject } = {
       name: s.name,
       enabled: s.enabled,
@@ -62,8 +69,8 @@ export function pipelineFiles(remote: readonly RemotePipeline[]): ExportedFile[]
     };
     if (s.metadata !== undefined && Object.keys(s.metadata).length > 0) meta.metadata = s.metadata;
     const header = `# Exported from Fleet Management (${formatSource(r.source)}, id ${r.id || "unknown"}).\n`;
-    files.push({ path: `${base}.yaml`, text: header + stringify(meta, { lineWidth: 0 }) });
-    files.push({ path: s.configType === "otel" ? `${base}.otel.yaml` : `${base}.alloy`, text: s.contents });
+    files.push({ path: metaPath, text: header + stringify(meta, { lineWidth: 0 }) });
+    files.push({ path: contentsPath, text: s.contents });
   }
   return files;
 }
