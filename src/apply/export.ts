@@ -89,7 +89,7 @@ export async function exportPipelines(client: PipelinesClient, options: ExportPi
         () => false,
       );
       if (exists) {
-        throw new ConfigurationError(`${join(options.dir, f.path)} already exists; export into an empty folder or allow overwriting.`);
+        throw new ConfigurationError(`${join(options.dir, f.path)} already exists; export into an empty folder, or replace existing files with --overwrite (option overwrite: true).`);
       }
     }
   }

@@ -219,7 +219,10 @@ describe("validate, diff, export", () => {
     expect(r.code).toBe(0);
     const plan = await cli(["plan", "--dir", "exported", "--namespace", "repo", "--detailed-exitcode"]);
     expect(plan.code).toBe(0);
-    expect((await cli(["export", "--out", "exported", "--namespace", "repo"])).code).toBe(1);
+    const again = await cli(["export", "--out", "exported", "--namespace", "repo"]);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/exported\/\S+ already exists.*--overwrite/);
+    expect((await cli(["export", "--out", "exported", "--namespace", "repo", "--overwrite"])).code).toBe(0);
   });
 });
 
