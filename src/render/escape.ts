@@ -2,9 +2,10 @@
 // a line of contents must never move the cursor, recolour the terminal,
 // reorder text (bidi controls) or inject Markdown/HTML into a PR comment.
 
-// C0/C1 controls (except tab), DEL, and the bidi embedding/override/isolate marks.
+// C0/C1 controls (except tab), DEL, and the bidi controls: embeddings,
+// overrides, isolates and the ALM/LRM/RLM marks (the set the loader escapes).
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Replaces control and bidi characters with a visible `\xNN` / `\uNNNN` escape. */
 export function safeText(text: string): string {

@@ -157,6 +157,8 @@ describe("Markdown", () => {
     expect(markdownCode("`x")).toBe("`` `x ``");
     expect(markdownCode("a|b", true)).toBe("`a\\|b`");
     expect(safeText("a\u0007b\tc")).toBe("a\\x07b\tc");
+    // Every bidi control the loader escapes in names: embeddings, overrides, isolates and the marks.
+    expect(safeText("a\u202eb\u2066c\u200fd\u200ee\u061cf")).toBe("a\\u202eb\\u2066c\\u200fd\\u200ee\\u061cf");
   });
 });
 
