@@ -1,10 +1,13 @@
 // Flags and steps shared by plan, apply, diff and validate: the folder, the
 // scope, the policy, and loading with every problem reported on its file.
 import { resolve } from "node:path";
+import type { SyncPipelinesOptions } from "../apply/index.js";
+import type { FleetClient } from "../client/index.js";
 import { LoadError, formatLoadIssue, loadPipelines, type LoadResult } from "../loader/index.js";
 import type { SourceScope } from "../pipelines/index.js";
 import type { SyncPolicy } from "../plan/index.js";
 import { numberFlag, UsageError } from "./command.js";
+import { clientFromFlags, type ConnectionValues } from "./connection.js";
 import { loadIssueAnnotations, onGitHubActions } from "./github.js";
 import type { CliIo } from "./io.js";
 
@@ -94,4 +97,42 @@ export async function loadFolder(
     if (onGitHubActions(io.env)) annotate(loadIssueAnnotations(error.issues));
     return undefined;
   }
+}
+
+export interface FolderRun {
+  dir: string;
+  scope: SourceScope;
+  client: FleetClient;
+  /** The syncPipelines options plan, diff and apply share. */
+  sync: Pick<SyncPipelinesOptions, "desired" | "scope" | "limit" | "signal">;
+}
+
+/**
+ * What plan, diff and apply do before planning: the folder, scope and limit
+ * flags (bad ones fail before any I/O), the folder loaded, then the client.
+ * `undefined` when the folder cannot be loaded (already reported).
+ */
+export async function prepareFolderRun(
+  values: ConnectionValues & {
+    dir?: string | undefined;
+    exclude?: string[] | undefined;
+    namespace?: string | undefined;
+    source?: string | undefined;
+    limit?: string | undefined;
+  },
+  io: CliIo,
+  annotate: (lines: string[]) => void,
+): Promise<FolderRun | undefined> {
+  const dir = requireDir(values);
+  const scope = scopeFromFlags(values)!;
+  const limit = limitFromFlags(values);
+  const loaded = await loadFolder(dir, values.exclude, io, annotate);
+  if (!loaded) return undefined;
+  const client = await clientFromFlags(values, io);
+  return {
+    dir,
+    scope,
+    client,
+    sync: { desired: loaded.specs, scope, signal: io.signal, ...(limit !== undefined ? { limit } : {}) },
+  };
 }

@@ -22,18 +22,7 @@ import {
   useColor,
   type OutputTarget,
 } from "../output.js";
-import {
-  FOLDER_FLAGS,
-  POLICY_FLAGS,
-  POLICY_USAGE,
-  SCOPE_FLAGS,
-  SCOPE_USAGE,
-  limitFromFlags,
-  loadFolder,
-  policyFromFlags,
-  requireDir,
-  scopeFromFlags,
-} from "../pipeline-flags.js";
+import { FOLDER_FLAGS, POLICY_FLAGS, POLICY_USAGE, SCOPE_FLAGS, SCOPE_USAGE, policyFromFlags, prepareFolderRun } from "../pipeline-flags.js";
 import { createProgressLine } from "../progress.js";
 
 const usage = `Usage: fleet-pipelines apply --dir D --namespace NS [flags]
@@ -134,21 +123,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       showPlan(saved);
       result = await applyPlan(client, saved, applyOptions);
     } else {
-      const dir = requireDir(values);
-      const scope = scopeFromFlags(values)!;
       const policy = policyFromFlags(values);
-      const limit = limitFromFlags(values);
-      const loaded = await loadFolder(dir, values.exclude, io, annotator(target));
-      if (!loaded) return EXIT_ERROR;
-      const client = await clientFromFlags(values, io);
-      const run = await syncPipelines(client, {
-        ...applyOptions,
-        desired: loaded.specs,
-        scope,
-        policy,
-        onPlan: showPlan,
-        ...(limit !== undefined ? { limit } : {}),
-      });
+      const prepared = await prepareFolderRun(values, io, annotator(target));
+      if (!prepared) return EXIT_ERROR;
+      const run = await syncPipelines(prepared.client, { ...applyOptions, ...prepared.sync, policy, onPlan: showPlan });
       result = run.result;
     }
   } catch (error) {

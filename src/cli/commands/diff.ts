@@ -4,11 +4,11 @@ import { syncPipelines } from "../../apply/index.js";
 import { formatSource } from "../../pipelines/index.js";
 import { renderPlanJson, renderPlanMarkdown, renderPlanText } from "../../render/index.js";
 import { parseFlags, type CliCommand } from "../command.js";
-import { CONNECTION_FLAGS, CONNECTION_USAGE, clientFromFlags, refuseTokenFlag } from "../connection.js";
+import { CONNECTION_FLAGS, CONNECTION_USAGE, refuseTokenFlag } from "../connection.js";
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { annotator, planHasChanges, publishMarkdown, useColor, type OutputTarget } from "../output.js";
-import { FOLDER_FLAGS, SCOPE_FLAGS, SCOPE_USAGE, limitFromFlags, loadFolder, requireDir, scopeFromFlags } from "../pipeline-flags.js";
+import { FOLDER_FLAGS, SCOPE_FLAGS, SCOPE_USAGE, prepareFolderRun } from "../pipeline-flags.js";
 
 const usage = `Usage: fleet-pipelines diff --dir D --namespace NS [flags]
 
@@ -44,20 +44,11 @@ const flags = {
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(argv, flags);
   refuseTokenFlag(values);
-  const dir = requireDir(values);
-  const scope = scopeFromFlags(values)!;
-  const limit = limitFromFlags(values);
   const target: OutputTarget = { io, json: values.json === true, ...(values.markdown !== undefined ? { markdownFile: values.markdown } : {}) };
-  const loaded = await loadFolder(dir, values.exclude, io, annotator(target));
-  if (!loaded) return EXIT_ERROR;
-  const client = await clientFromFlags(values, io);
-  const { plan } = await syncPipelines(client, {
-    desired: loaded.specs,
-    scope,
-    dryRun: true,
-    signal: io.signal,
-    ...(limit !== undefined ? { limit } : {}),
-  });
+  const run = await prepareFolderRun(values, io, annotator(target));
+  if (!run) return EXIT_ERROR;
+  const { dir, scope } = run;
+  const { plan } = await syncPipelines(run.client, { ...run.sync, dryRun: true });
   const drift = planHasChanges(plan);
   if (target.json) {
     io.stdout.write(`{\n  "drift": ${drift},\n  "plan": ${renderPlanJson(plan).trimEnd().replace(/\n/g, "\n  ")}\n}\n`);

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { previewCollectors, syncPipelines } from "../../apply/index.js";
 import { renderPlanJson } from "../../render/index.js";
 import { parseFlags, type CliCommand } from "../command.js";
-import { CONNECTION_FLAGS, CONNECTION_USAGE, clientFromFlags, refuseTokenFlag } from "../connection.js";
+import { CONNECTION_FLAGS, CONNECTION_USAGE, refuseTokenFlag } from "../connection.js";
 import { EXIT_BLOCKED, EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import {
@@ -18,18 +18,7 @@ import {
   publishMarkdown,
   type OutputTarget,
 } from "../output.js";
-import {
-  FOLDER_FLAGS,
-  POLICY_FLAGS,
-  POLICY_USAGE,
-  SCOPE_FLAGS,
-  SCOPE_USAGE,
-  limitFromFlags,
-  loadFolder,
-  policyFromFlags,
-  requireDir,
-  scopeFromFlags,
-} from "../pipeline-flags.js";
+import { FOLDER_FLAGS, POLICY_FLAGS, POLICY_USAGE, SCOPE_FLAGS, SCOPE_USAGE, policyFromFlags, prepareFolderRun } from "../pipeline-flags.js";
 
 const usage = `Usage: fleet-pipelines plan --dir D --namespace NS [flags]
 
@@ -68,24 +57,13 @@ const flags = {
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(argv, flags);
   refuseTokenFlag(values);
-  const dir = requireDir(values);
-  const scope = scopeFromFlags(values)!;
   const policy = policyFromFlags(values);
-  const limit = limitFromFlags(values);
   const target: OutputTarget = { io, json: values.json === true, ...(values.markdown !== undefined ? { markdownFile: values.markdown } : {}) };
 
-  const loaded = await loadFolder(dir, values.exclude, io, annotator(target));
-  if (!loaded) return EXIT_ERROR;
-  const client = await clientFromFlags(values, io);
-  const { plan } = await syncPipelines(client, {
-    desired: loaded.specs,
-    scope,
-    policy,
-    dryRun: true,
-    signal: io.signal,
-    ...(limit !== undefined ? { limit } : {}),
-  });
-  const preview = values.collectors ? await previewCollectors(client, plan, { signal: io.signal }) : undefined;
+  const run = await prepareFolderRun(values, io, annotator(target));
+  if (!run) return EXIT_ERROR;
+  const { plan } = await syncPipelines(run.client, { ...run.sync, policy, dryRun: true });
+  const preview = values.collectors ? await previewCollectors(run.client, plan, { signal: io.signal }) : undefined;
 
   printPlan(plan, target, preview);
   annotateFindings(target, plan.findings);
