@@ -171,6 +171,10 @@ describe("apply", () => {
     const r = await cli(["apply", "--plan", "plan.json", "--namespace", "x"]);
     expect(r.code).toBe(1);
     expect(r.err).toContain("--namespace");
+    // --exclude would be silently ignored: the plan's desired set is fixed.
+    const excluded = await cli(["apply", "--plan", "plan.json", "--exclude", "*.yaml"]);
+    expect(excluded.code).toBe(1);
+    expect(excluded.err).toContain("drop --exclude");
   });
 
   it("exits 1 with what failed when writes fail, and a rerun converges", async () => {

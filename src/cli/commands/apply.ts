@@ -94,7 +94,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const mode = modeFrom(values.mode);
   const target: OutputTarget = { io, json: values.json === true, ...(values.markdown !== undefined ? { markdownFile: values.markdown } : {}) };
   if (values.plan !== undefined) {
-    const conflicting = (["dir", "namespace", "source", "allow-takeover", "allow-empty", "max-deletes", "limit"] as const).filter(
+    const conflicting = (["dir", "exclude", "namespace", "source", "allow-takeover", "allow-empty", "max-deletes", "limit"] as const).filter(
       (k) => values[k] !== undefined,
     );
     if (conflicting.length) throw new UsageError(`--plan FILE carries its own folder, scope and policy: drop --${conflicting.join(", --")}`);
