@@ -8,7 +8,7 @@ import { pipelineMessageFromSpec, sourceTypeToProto } from "../pipelines/index.j
 import type { RemotePipeline } from "../pipelines/index.js";
 import type { SyncPlan } from "../plan/index.js";
 import { assertApplicable } from "../plan/index.js";
-import { CallLog, connectCode, failureFrom, isAbort, runPool } from "./calls.js";
+import { CallLog, connectCode, failureFrom, isAbort, resolveConcurrency, runPool } from "./calls.js";
 import { ApplyError } from "./errors.js";
 import { listRemote, remainingWork, type PipelinesClient, type RemainingWork, type UpsertKind } from "./remote.js";
 import { assessRemote } from "./stale.js";
@@ -51,6 +51,8 @@ export async function executePlan(
   if (mode !== "sync" && mode !== "fallback") {
     throw new ConfigurationError(`mode must be "sync" or "fallback", got ${JSON.stringify(mode)}`);
   }
+  // Checked before any write (fallback reads it only after the deletes).
+  resolveConcurrency(options.concurrency, DEFAULT_CONCURRENCY);
   const { signal } = options;
   const assessment = assessRemote(plan, remoteNow);
   if (assessment.stale && options.force !== true) {

@@ -1,6 +1,7 @@
 // Bookkeeping shared by the executors: counting RPCs and turning thrown
 // errors into plain failure records.
 import { Code, ConnectError } from "@connectrpc/connect";
+import { ConfigurationError } from "../errors/index.js";
 import type { ActionKind } from "../plan/index.js";
 import type { ApplyFailure, CallCounts } from "./types.js";
 
@@ -55,6 +56,18 @@ export function failureFrom(err: unknown, action: ActionKind | "sync", name?: st
     message = String(err);
   }
   return name === undefined ? { action, code, message } : { action, name, code, message };
+}
+
+/**
+ * The `concurrency` option, checked before anything is sent: NaN or 0 would
+ * start no worker, and the writes would silently not happen.
+ */
+export function resolveConcurrency(value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigurationError(`concurrency must be an integer >= 1, got ${String(value)}`);
+  }
+  return value;
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; stops starting new ones once `stop()` says so. */

@@ -2,7 +2,7 @@
 // pipeline. Nothing is stored, no revision is written.
 import type { PipelineSpec, NormalizedPipelineSpec, SourceScope } from "../pipelines/index.js";
 import { normalizeSpec, pipelineMessageFromSpec } from "../pipelines/index.js";
-import { failureFrom, runPool } from "./calls.js";
+import { failureFrom, resolveConcurrency, runPool } from "./calls.js";
 import type { PipelinesClient } from "./remote.js";
 
 export interface RemoteValidationResult {
@@ -34,11 +34,12 @@ export async function validatePipelines(
   options: ValidatePipelinesOptions = {},
 ): Promise<RemoteValidationResult[]> {
   const { signal, scope } = options;
+  const concurrency = resolveConcurrency(options.concurrency, 4);
   const results: RemoteValidationResult[] = new Array(specs.length);
   const indexed = specs.map((spec, index) => ({ spec: normalizeSpec(spec), index }));
   await runPool(
     indexed,
-    options.concurrency ?? 4,
+    concurrency,
     async ({ spec, index }) => {
       const base: RemoteValidationResult = { name: spec.name, ok: true };
       if (spec.file !== undefined) base.file = spec.file;

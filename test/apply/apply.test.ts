@@ -151,6 +151,16 @@ describe("applyPlan, fallback mode", () => {
 });
 
 describe("applyPlan, refusals", () => {
+  it("refuses a concurrency that would start no worker, before any write", async () => {
+    for (const concurrency of [0, Number.NaN, 1.5]) {
+      const svc = seeded();
+      const plan = await planFor(svc, desired);
+      await expect(applyPlan(svc.client, plan, { mode: "fallback", concurrency })).rejects.toThrow(/concurrency must be an integer >= 1/);
+      expect(svc.calls.map((c) => c.method)).toEqual(["ListPipelines"]);
+      await expect(validatePipelines(svc.client, desired, { concurrency })).rejects.toThrow(/concurrency/);
+    }
+  });
+
   it("refuses a blocked plan before any call", async () => {
     const svc = seeded();
     svc.seed({ name: "handmade", source: { type: GRAFANA, namespace: "" } });
