@@ -14,7 +14,10 @@ export async function readToken(tokenFile: string | undefined, envName: string, 
     } catch (error) {
       throw new UsageError(`cannot read --token-file ${tokenFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    const token = text.replace(/\r?\n$/, "");
+    // Editors and `echo` add line breaks (sometimes a blank line or a space);
+    // a token never has whitespace around it, and refusing it here would
+    // blame "auth.token" instead of the file.
+    const token = text.trim();
     if (token === "") throw new UsageError(`--token-file ${tokenFile} is empty`);
     return token;
   }

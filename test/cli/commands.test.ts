@@ -237,6 +237,8 @@ describe("credentials", () => {
       const io = { FLEET_URL: secured.url, FLEET_USER: "12345", FLEET_RATE_LIMIT: "0" };
       await ws.write("token.txt", "glc_right\n");
       expect((await cli(["plan", ...base, "--token-file", "token.txt"], io)).code).toBe(0);
+      await ws.write("token-crlf.txt", "glc_right\r\n\r\n");
+      expect((await cli(["plan", ...base, "--token-file", "token-crlf.txt"], io)).code).toBe(0);
       expect((await cli(["plan", ...base], { ...io, FLEET_TOKEN: "glc_right" })).code).toBe(0);
       const wrong = await cli(["plan", ...base], { ...io, FLEET_TOKEN: "glc_wrong_secret" });
       expect(wrong.code).toBe(1);
