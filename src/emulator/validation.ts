@@ -2,6 +2,7 @@
 // `invalid_argument` and a message that names the pipeline and the reason.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { parseDocument } from "yaml";
+import { findYamlTooDeep, MAX_YAML_DEPTH } from "../pipelines/index.js";
 import { MAX_MATCHER_LENGTH, validateMatcher } from "../matchers/index.js";
 import { ConfigType, PipelineSource_SourceType, type Pipeline, type PipelineSource } from "../../gen/pipeline/v1/pipeline_pb.js";
 
@@ -46,7 +47,12 @@ export function checkPipeline(p: Pipeline, index?: number): void {
   }
   checkMatchers(p.matchers, subject);
   if (effectiveConfigType(p.configType) === ConfigType.OTEL) {
-    // Alloy syntax is not parsed here; OpenTelemetry contents must at least be YAML.
+    // Alloy syntax is not parsed here; OpenTelemetry contents must at least be
+    // YAML. Depth first: the YAML composer recurses, and a request of nested
+    // brackets would take the emulator down with it.
+    if (findYamlTooDeep(p.contents, MAX_YAML_DEPTH) >= 0) {
+      throw invalidArgument(`${subject}: OpenTelemetry contents are nested more than ${MAX_YAML_DEPTH} levels deep`);
+    }
     const doc = parseDocument(p.contents, { prettyErrors: false });
     const first = doc.errors[0];
     if (first !== undefined) {

@@ -64,6 +64,7 @@ describe.each([
       ["a matcher over 200 characters", { name: "a", contents: ALLOY, matchers: [`env="${"x".repeat(200)}"`] }],
       ["a regex RE2 refuses", { name: "a", contents: ALLOY, matchers: ['env=~"(?=x)"'] }],
       ["OTel contents that are not YAML", { name: "a", contents: "receivers: [unclosed", configType: "CONFIG_TYPE_OTEL" }],
+      ["OTel contents nested without bound", { name: "a", contents: "[".repeat(200_000), configType: "CONFIG_TYPE_OTEL" }],
     ])("rejects %s with invalid_argument", async (_what, pipeline) => {
       const result = await p("CreatePipeline", { pipeline });
       expect(result.code).toBe("invalid_argument");
