@@ -65,6 +65,22 @@ describe("emulator command (in process)", () => {
     await expect(listPipelines(url)).rejects.toThrow();
   });
 
+  it("warns that the inspection routes are open when it listens beyond loopback", async () => {
+    const wide = testIo();
+    const done = runCli(["emulator", "--port", "0", "--host", "0.0.0.0"], wide);
+    await expect.poll(() => /listening on http:\/\/0\.0\.0\.0:\d+/.test(wide.out()), { timeout: 5000 }).toBe(true);
+    wide.stop();
+    expect(await done).toBe(0);
+    expect(wide.err()).toMatch(/warning: listening on 0\.0\.0\.0, reachable from other machines; \/_emulator\/ routes .* need no credentials/);
+
+    const local = testIo();
+    const localDone = runCli(["emulator", "--port", "0"], local);
+    await waitForUrl(local);
+    local.stop();
+    expect(await localDone).toBe(0);
+    expect(local.err()).not.toContain("warning");
+  });
+
   it("requires auth when given --user and a token file, and never prints the token", async () => {
     const tokenFile = join(dir, "token");
     await writeFile(tokenFile, "s3cret-token\n");

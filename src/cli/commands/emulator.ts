@@ -124,6 +124,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   };
 
   const emulator = await startEmulator(options);
+  if (!isLoopback(emulator.host)) {
+    // The inspection routes answer without auth: every pipeline's contents
+    // would be readable by anyone who can reach the port.
+    io.stderr.write(
+      `warning: listening on ${emulator.host}, reachable from other machines; /_emulator/ routes (state, seed, reset) need no credentials\n`,
+    );
+  }
   const lines = [
     `Fleet Management emulator listening on ${emulator.url}`,
     "",
@@ -140,6 +147,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   await emulator.stop();
   io.stderr.write("emulator stopped\n");
   return EXIT_OK;
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
 }
 
 export const emulatorCommand: CliCommand = {
