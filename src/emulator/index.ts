@@ -1,5 +1,5 @@
 // The local Fleet Management emulator: an in-memory pipeline.v1 +
-// collector.v1 (management) + tenant limits service on a real HTTP server.
+// collector.v1 (management and agent calls) + tenant limits service on a real HTTP server.
 export { startEmulator } from "./server.js";
 export type { Emulator, EmulatorOptions, EmulatorLimits } from "./server.js";
 export type { BasicAuthCredentials } from "./auth.js";

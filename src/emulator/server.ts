@@ -2,6 +2,9 @@
 // passes, in order: latency → auth → rate limit → "before" faults → the
 // Connect handler (connect-node) → "after" faults. The `/_emulator/*`
 // inspection routes skip all of that.
+// RPCs are POST, except GetConfig, which connect-node also answers as a
+// Connect GET (it is declared side-effect free); it refuses GET for the
+// others with 405.
 import { Code, ConnectError, createContextKey, createContextValues, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { ConfigurationError } from "../errors/index.js";
@@ -125,6 +128,11 @@ function checkOptions(o: EmulatorOptions): void {
 }
 
 function formatOf(req: NodeRequest): RequestLogEntry["format"] {
+  // A Connect GET (GetConfig, as Alloy sends it) names its codec in the query.
+  if (req.method === "GET") {
+    const encoding = new URLSearchParams((req.url ?? "").split("?")[1] ?? "").get("encoding");
+    return encoding === "proto" ? "binary" : encoding === "json" ? "json" : "other";
+  }
   const type = requestHeader(req, "content-type") ?? "";
   if (type.startsWith("application/proto")) return "binary";
   if (type.startsWith("application/json")) return "json";

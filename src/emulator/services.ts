@@ -57,5 +57,19 @@ export function registerServices(router: ConnectRouter, store: EmulatorStore): v
       return {};
     },
     listCollectorAttributes: () => store.listCollectorAttributes(),
+    // Agent calls. The deprecated `attributes` map is read as an alias of
+    // `local_attributes`; the new name wins on a clash. The reported
+    // remote_config_status and effective_config are not kept: the Collector
+    // message has no field to show them in.
+    getConfig: (req) =>
+      store.getConfig({ id: req.id, localAttributes: { ...req.attributes, ...req.localAttributes }, hash: req.hash }),
+    registerCollector: (req) => {
+      store.registerCollector({ id: req.id, name: req.name, localAttributes: { ...req.attributes, ...req.localAttributes } });
+      return {};
+    },
+    unregisterCollector: (req) => {
+      store.unregisterCollector(req.id);
+      return {};
+    },
   });
 }

@@ -19,6 +19,7 @@ import {
 import {
   AttributesSchema,
   CollectorSchema,
+  CollectorType,
   ListCollectorAttributesResponseSchema,
   Operation_OpType,
   ValueSchema,
@@ -26,6 +27,7 @@ import {
   type ListCollectorAttributesResponse,
   type Operation,
 } from "../../gen/collector/v1/collector_pb.js";
+import { assembleConfig, type AssembledConfig } from "./agent-config.js";
 import { effectiveAttributes } from "./attributes.js";
 import {
   checkMatchers,
@@ -55,6 +57,32 @@ export interface ListPipelinesFilter {
   remoteAttributes?: Readonly<Record<string, string>>;
   configType?: ConfigType | undefined;
   enabled?: boolean | undefined;
+}
+
+/** A RegisterCollector request, the deprecated `attributes` already merged in. */
+export interface AgentRegistration {
+  id: string;
+  name: string;
+  localAttributes: Readonly<Record<string, string>>;
+}
+
+/** A GetConfig request, the deprecated `attributes` already merged in. */
+export interface AgentConfigRequest {
+  id: string;
+  localAttributes: Readonly<Record<string, string>>;
+  /** The hash of the configuration the collector holds; "" for none. */
+  hash: string;
+}
+
+export interface AgentConfigAnswer {
+  content: string;
+  hash: string;
+  notModified: boolean;
+}
+
+function sameAttributes(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && b[k] === a[k]);
 }
 
 /** What a write did: the stored (or, with validateOnly, would-be) pipeline. */
@@ -384,6 +412,92 @@ export class EmulatorStore {
 
   collectorCount(): number {
     return this.collectors.size;
+  }
+
+  // ---- collectors: agent calls -------------------------------------------
+
+  /**
+   * RegisterCollector: creates the collector (enabled, type Alloy), or
+   * refreshes its name and local attributes. Registering again also clears
+   * `markedInactiveAt`: the collector is back. Nothing changes when the
+   * registration repeats the stored values.
+   */
+  registerCollector(input: AgentRegistration): Collector {
+    if (input.id === "") throw invalidArgument("id is required");
+    const t = timestampFromMs(this.now());
+    const existing = this.collectors.get(input.id);
+    if (existing === undefined) {
+      if (this.collectors.size + 1 > this.collectorLimit) {
+        throw new ConnectError(`collector limit of ${this.collectorLimit} reached`, Code.ResourceExhausted);
+      }
+      const stored = create(CollectorSchema, {
+        id: input.id,
+        name: input.name,
+        localAttributes: { ...input.localAttributes },
+        enabled: true,
+        // Only Alloy speaks this protocol today.
+        collectorType: CollectorType.ALLOY,
+        createdAt: t,
+        updatedAt: t,
+      });
+      this.collectors.set(stored.id, stored);
+      this.changed();
+      return stored;
+    }
+    if (
+      existing.name === input.name &&
+      existing.markedInactiveAt === undefined &&
+      sameAttributes(existing.localAttributes, input.localAttributes)
+    ) {
+      return existing;
+    }
+    const { markedInactiveAt: _dropped, ...rest } = existing;
+    const stored = create(CollectorSchema, {
+      ...rest,
+      name: input.name,
+      localAttributes: { ...input.localAttributes },
+      updatedAt: t,
+    });
+    this.collectors.set(stored.id, stored);
+    this.changed();
+    return stored;
+  }
+
+  /**
+   * GetConfig: the enabled pipelines of the collector's config type whose
+   * matchers all hold for its effective attributes, assembled into one
+   * document. The request's local attributes are used when it has any, else
+   * the stored ones. An unknown id is not an error and registers nothing: it
+   * is evaluated as an Alloy collector with the request's attributes only.
+   */
+  getConfig(request: AgentConfigRequest): AgentConfigAnswer {
+    if (request.id === "") throw invalidArgument("id is required");
+    const collector = this.collectors.get(request.id);
+    let assembled: AssembledConfig;
+    if (collector?.enabled === false) {
+      assembled = assembleConfig([]);
+    } else {
+      const local = Object.keys(request.localAttributes).length > 0 ? request.localAttributes : (collector?.localAttributes ?? {});
+      const attrs = effectiveAttributes(local, collector?.remoteAttributes ?? {}, request.id);
+      const wantType = collector?.collectorType === CollectorType.OTEL ? ConfigType.OTEL : ConfigType.ALLOY;
+      const chosen = this.orderedPipelines().filter(
+        (p) => p.enabled === true && effectiveConfigType(p.configType) === wantType && this.pipelineMatches(p, attrs),
+      );
+      assembled = assembleConfig(chosen, wantType === ConfigType.OTEL ? "#" : "//");
+    }
+    if (request.hash !== "" && request.hash === assembled.hash) {
+      return { content: "", hash: assembled.hash, notModified: true };
+    }
+    return { ...assembled, notModified: false };
+  }
+
+  /** UnregisterCollector: keeps the collector, marked inactive from now (the first mark stands). */
+  unregisterCollector(id: string): void {
+    const existing = this.getCollector(id);
+    if (existing.markedInactiveAt !== undefined) return;
+    const t = timestampFromMs(this.now());
+    this.collectors.set(id, create(CollectorSchema, { ...existing, markedInactiveAt: t, updatedAt: t }));
+    this.changed();
   }
 
   /**
