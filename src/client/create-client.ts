@@ -41,7 +41,7 @@ export interface FleetClient {
   readonly baseUrl: string;
   /** pipeline.v1.PipelineService; every method accepts Connect CallOptions (signal, timeoutMs, headers). */
   readonly pipelines: Client<typeof PipelineService>;
-  /** collector.v1.CollectorService (management methods). */
+  /** collector.v1.CollectorService: the management methods, and the agent ones a collector itself calls (GetConfig, RegisterCollector, UnregisterCollector). */
   readonly collectors: Client<typeof CollectorService>;
   /** tenant.v1.TenantService/GetLimits: the stack's limits; an absent field means no limit. */
   getLimits(options?: GetLimitsOptions): Promise<TenantLimits>;
