@@ -2,7 +2,7 @@
 // A stack that already has pipelines made by hand and by Terraform; a Git
 // folder of pipelines; a plan that refuses to overwrite the hand-made one;
 // the collision resolved; an atomic apply; the verification; a rerun that
-// has nothing to do.
+// has nothing to do; and what a collector receives when it polls.
 import {
   ApplyError,
   FleetError,
@@ -124,7 +124,15 @@ export async function runDemo(write: (text: string) => void, options: { color?: 
     }
     write("   Terraform's pipeline and the sourceless one were not touched; node_metrics now belongs to Git.\n");
 
-    step(7, "Run it again: an apply is idempotent, nothing to change.");
+    step(7, "What a collector receives: web-1 (linux, env=prod) polls GetConfig, as Alloy's remotecfg block does.");
+    const web1 = { id: "web-1", localAttributes: { "collector.os": "linux", env: "prod", team: "platform" } };
+    const config = await client.collectors.getConfig(web1);
+    const received = [...config.content.matchAll(/^\/\/ pipeline: "(.+)"$/gm)].map((m) => m[1]);
+    write(`   ${received.length} pipelines in one document (hash ${config.hash.slice(0, 12)}…): ${received.join(", ")}\n`);
+    const unchanged = await client.collectors.getConfig({ ...web1, hash: config.hash });
+    write(`   Its next poll, with that hash: ${unchanged.notModified ? "not modified, nothing to reload" : "changed"}.\n`);
+
+    step(8, "Run it again: an apply is idempotent, nothing to change.");
     const again = await syncPipelines(client, { desired: specs, scope, policy });
     if (!again.result) throw new Error("the demo expected a second result");
     write(indent(renderResultText(again.result, { color })));
