@@ -2,53 +2,13 @@
 // newer than the sources, else tsx src/cli/main.ts) against the emulator,
 // for every command and every exit code, in both modes. The service's state
 // is checked through the emulator after each step.
-import { spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startEmulator, type Emulator, type PipelineJson } from "../../src/emulator/index.js";
+import { runCliProcess as runCli, type CliRun } from "../stress/cli-harness.js";
 import { workspace, type Workspace } from "./cli-helpers.js";
 
-const ROOT = join(import.meta.dirname, "../..");
-const DIST_CLI = join(ROOT, "dist/cli.js");
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** The built CLI when it is current; otherwise the sources through tsx. */
-const command: string[] =
-  existsSync(DIST_CLI) && statSync(DIST_CLI).mtimeMs >= newestSource(join(ROOT, "src"))
-    ? [process.execPath, DIST_CLI]
-    : [process.execPath, join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "src/cli/main.ts")];
-
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-function runCli(args: string[], env: Record<string, string>, cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // A clean environment: nothing from the test runner's own CI leaks in.
-    const child = spawn(command[0]!, [...command.slice(1), ...args], {
-      cwd,
-      env: { PATH: process.env["PATH"] ?? "", NO_COLOR: "1", FLEET_RATE_LIMIT: "0", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out, err }));
-  });
-}
+type Run = CliRun;
 
 interface Env {
   emulator: Emulator;
