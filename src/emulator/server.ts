@@ -46,8 +46,17 @@ export interface EmulatorOptions {
   collectorLimit?: number;
   /** When set, every RPC needs HTTP Basic auth with exactly these credentials. */
   auth?: BasicAuthCredentials;
-  /** Calls per second across all RPCs; excess calls get 429 `resource_exhausted`. Default: no limit. */
+  /**
+   * Calls per second across the management RPCs (every RPC but the two
+   * below); excess calls get 429 `resource_exhausted`. Default: no limit.
+   */
   rps?: number;
+  /**
+   * Calls per second for what collectors call on their own, GetConfig and
+   * RegisterCollector, which the service limits separately (20/s where the
+   * rest has 3/s). Default: no limit.
+   */
+  agentRps?: number;
   /** Delay added before every RPC is answered, in ms. Default 0. */
   latencyMs?: number;
   /** Seeded random faults. Default: none. */
@@ -99,6 +108,8 @@ interface CallContext {
 const callKey = createContextKey<CallContext | undefined>(undefined, { description: "emulator call" });
 
 const RPC_SERVICES = new Set(["pipeline.v1.PipelineService", "collector.v1.CollectorService", "tenant.v1.TenantService"]);
+/** Collector-initiated calls, rate-limited apart from the management API (agentRps). */
+const AGENT_METHODS = new Set(["GetConfig", "RegisterCollector"]);
 const GET_LIMITS_PATH = "/tenant.v1.TenantService/GetLimits";
 const MAX_INSPECTION_BODY = 64 * 1024 * 1024;
 // A "timeout" fault answers this long after the client's deadline.
@@ -116,6 +127,7 @@ function checkOptions(o: EmulatorOptions): void {
   nonNegative("pipelineLimit", o.pipelineLimit, true);
   nonNegative("collectorLimit", o.collectorLimit, true);
   nonNegative("rps", o.rps);
+  nonNegative("agentRps", o.agentRps);
   nonNegative("latencyMs", o.latencyMs);
   nonNegative("requestLogLimit", o.requestLogLimit, true);
   if (o.emptyMatchers !== undefined && o.emptyMatchers !== "none" && o.emptyMatchers !== "all") {
@@ -171,6 +183,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const log = new RequestLog(options.requestLogLimit ?? 10_000);
   const limiter: RateLimiter = createRateLimiter(options.rps, now);
+  const agentLimiter: RateLimiter = createRateLimiter(options.agentRps, now);
   let faultOptions = options.faults;
   let faults: FaultInjector = createFaultInjector(faultOptions);
   const latencyMs = options.latencyMs ?? 0;
@@ -208,6 +221,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (Number.isFinite(store.pipelineLimit)) base.pipelines = store.pipelineLimit;
     if (Number.isFinite(store.collectorLimit)) base.collectors = store.collectorLimit;
     if (options.rps !== undefined && options.rps > 0) base.requestsPerSecondApi = options.rps;
+    if (options.agentRps !== undefined && options.agentRps > 0) base.requestsPerSecondCollector = options.agentRps;
     for (const [key, value] of Object.entries(options.limits ?? {})) {
       if (value === null) delete base[key as keyof EmulatorLimits];
       else if (value !== undefined) base[key as keyof EmulatorLimits] = value;
@@ -334,7 +348,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       sendConnectError(res, Code.Unauthenticated, "missing or invalid credentials (HTTP Basic auth: stack id and token)");
       return;
     }
-    const admitted = limiter.take();
+    const admitted = (AGENT_METHODS.has(entry.method) ? agentLimiter : limiter).take();
     if (!admitted.allowed) {
       entry.code = "resource_exhausted";
       sendConnectError(res, Code.ResourceExhausted, "rate limit exceeded", {
@@ -446,6 +460,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       store.reset();
       log.clear();
       limiter.reset();
+      agentLimiter.reset();
       faults = createFaultInjector(faultOptions);
       noteChanges();
     },

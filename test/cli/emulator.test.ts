@@ -53,12 +53,12 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe("emulator command (in process)", () => {
   it("prints the URL and FLEET_URL, serves, and returns 0 when the signal fires", async () => {
     const io = testIo();
-    const done = runCli(["emulator", "--port", "0", "--pipeline-limit", "7", "--verbose"], io);
+    const done = runCli(["emulator", "--port", "0", "--pipeline-limit", "7", "--rps", "50", "--agent-rps", "20", "--verbose"], io);
     const url = await waitForUrl(io);
     expect(io.out()).toContain(`export FLEET_URL=${url}`);
     expect((await listPipelines(url)).status).toBe(200);
     const limits = await fetch(`${url}/tenant.v1.TenantService/GetLimits`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
-    expect(((await limits.json()) as { pipelines: number }).pipelines).toBe(7);
+    expect(await limits.json()).toMatchObject({ pipelines: 7, requestsPerSecondApi: 50, requestsPerSecondCollector: 20 });
     io.stop();
     expect(await done).toBe(0);
     expect(io.err()).toContain("pipeline.v1.PipelineService/ListPipelines ok");

@@ -76,6 +76,52 @@ describe("rate limit", () => {
   });
 });
 
+describe("agent rate limit", () => {
+  it("limits GetConfig and RegisterCollector with agentRps, apart from the management calls", async () => {
+    const clock = 1_000_000;
+    const emulator = await startEmulator({ rps: 1, agentRps: 2, now: () => clock });
+    const call = (method: string, body: unknown) =>
+      fetch(`${emulator.url}/collector.v1.CollectorService/${method}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then((r) => r.status);
+    try {
+      // The management bucket (1/s) is spent by one call; the agent bucket (2/s) is not touched by it.
+      expect(await call("ListCollectors", {})).toBe(200);
+      expect(await call("ListCollectors", {})).toBe(429);
+      expect(await call("RegisterCollector", { id: "c1", local_attributes: { env: "prod" } })).toBe(200);
+      expect(await call("GetConfig", { id: "c1" })).toBe(200);
+      expect(await call("GetConfig", { id: "c1" })).toBe(429);
+      // UnregisterCollector is a management call: its bucket is still empty.
+      expect(await call("UnregisterCollector", { id: "c1" })).toBe(429);
+      const limits = await fetch(`${emulator.url}/tenant.v1.TenantService/GetLimits`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      // GetLimits itself is a management call and finds the bucket empty too.
+      expect(limits.status).toBe(429);
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  it("reports both limits in GetLimits", async () => {
+    const emulator = await startEmulator({ rps: 3, agentRps: 20 });
+    try {
+      const res = await fetch(`${emulator.url}/tenant.v1.TenantService/GetLimits`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      expect(await res.json()).toMatchObject({ requestsPerSecondApi: 3, requestsPerSecondCollector: 20 });
+    } finally {
+      await emulator.stop();
+    }
+  });
+});
+
 describe("latency", () => {
   it("delays every RPC by latencyMs", async () => {
     const emulator = await startEmulator({ latencyMs: 40 });

@@ -18,6 +18,8 @@ Flags:
   --host H               interface to listen on (default 127.0.0.1)
   --pipeline-limit N     most pipelines the stack may hold (default 200)
   --rps R                calls per second before 429 resource_exhausted (default: no limit)
+  --agent-rps R          the same for GetConfig and RegisterCollector, which collectors
+                         call and the service limits apart (default: no limit)
   --latency-ms L         delay added to every call (default 0)
   --fault-rate F         probability in [0, 1] of a random fault per call (default 0)
   --fault-kinds K,K      kinds to draw from (default all): ${FAULT_KINDS.join(", ")}
@@ -40,6 +42,7 @@ const flags = {
   host: { type: "string" },
   "pipeline-limit": { type: "string" },
   rps: { type: "string" },
+  "agent-rps": { type: "string" },
   "latency-ms": { type: "string" },
   "fault-rate": { type: "string" },
   "fault-kinds": { type: "string" },
@@ -105,6 +108,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const port = numberFlag("port", values.port, { integer: true, min: 0, max: 65535 });
   const pipelineLimit = numberFlag("pipeline-limit", values["pipeline-limit"], { integer: true, min: 0 });
   const rps = numberFlag("rps", values.rps, { min: 0 });
+  const agentRps = numberFlag("agent-rps", values["agent-rps"], { min: 0 });
   const latencyMs = numberFlag("latency-ms", values["latency-ms"], { min: 0 });
 
   const options: EmulatorOptions = {
@@ -112,6 +116,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     ...(values.host !== undefined ? { host: values.host } : {}),
     ...(pipelineLimit !== undefined ? { pipelineLimit } : {}),
     ...(rps !== undefined && rps > 0 ? { rps } : {}),
+    ...(agentRps !== undefined && agentRps > 0 ? { agentRps } : {}),
     ...(latencyMs !== undefined ? { latencyMs } : {}),
     ...(emptyMatchers !== undefined ? { emptyMatchers } : {}),
     ...(values.state !== undefined ? { stateFile: resolve(io.cwd, values.state) } : {}),
