@@ -1,22 +1,9 @@
 // The CLI skeleton the emulator command ships in: dispatch, help, version,
 // exit codes, and lazy loading of commands.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { COMMANDS, runCli, type CliIo } from "../../src/cli/index.js";
+import { COMMANDS, runCli } from "../../src/cli/index.js";
+import { testIo } from "./cli-helpers.js";
 import { VERSION } from "../../src/version.js";
-
-function testIo() {
-  let out = "";
-  let err = "";
-  const io: CliIo = {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env: {},
-    cwd: process.cwd(),
-    isTTY: false,
-    signal: new AbortController().signal,
-  };
-  return { io, out: () => out, err: () => err };
-}
 
 describe("CLI skeleton", () => {
   afterEach(() => {
@@ -27,7 +14,7 @@ describe("CLI skeleton", () => {
   it("prints the version from src/version.ts", async () => {
     for (const flag of ["--version", "-v"]) {
       const t = testIo();
-      expect(await runCli([flag], t.io)).toBe(0);
+      expect(await runCli([flag], t)).toBe(0);
       expect(t.out()).toBe(`${VERSION}\n`);
     }
   });
@@ -35,7 +22,7 @@ describe("CLI skeleton", () => {
   it("prints the command list for --help and help, exit 0; and to stderr with exit 1 without arguments", async () => {
     for (const args of [["--help"], ["-h"], ["help"]]) {
       const t = testIo();
-      expect(await runCli(args, t.io)).toBe(0);
+      expect(await runCli(args, t)).toBe(0);
       expect(t.out()).toMatch(/^Usage: fleet-pipelines <command>/);
       for (const c of COMMANDS) {
         const row = t.out().split("\n").find((line) => line.trimStart().startsWith(`${c.name} `));
@@ -43,14 +30,14 @@ describe("CLI skeleton", () => {
       }
     }
     const bare = testIo();
-    expect(await runCli([], bare.io)).toBe(1);
+    expect(await runCli([], bare)).toBe(1);
     expect(bare.err()).toContain("Usage: fleet-pipelines <command>");
   });
 
   it("prints a command's usage for `help <cmd>` and `<cmd> --help`", async () => {
     for (const args of [["help", "emulator"], ["emulator", "--help"], ["emulator", "--port", "1", "-h"]]) {
       const t = testIo();
-      expect(await runCli(args, t.io)).toBe(0);
+      expect(await runCli(args, t)).toBe(0);
       expect(t.out()).toMatch(/^Usage: fleet-pipelines emulator/);
     }
   });
@@ -58,7 +45,7 @@ describe("CLI skeleton", () => {
   it("fails with exit 1 and the command list for an unknown command or flag", async () => {
     for (const args of [["nope"], ["help", "nope"], ["--nope"]]) {
       const t = testIo();
-      expect(await runCli(args, t.io)).toBe(1);
+      expect(await runCli(args, t)).toBe(1);
       expect(t.err()).toMatch(/^error: unknown (command|flag)/);
       expect(t.err()).toContain("Commands:");
     }
@@ -80,11 +67,11 @@ describe("CLI skeleton", () => {
       return importOriginal();
     });
     const { runCli: fresh } = await import("../../src/cli/index.js");
-    await fresh(["--version"], testIo().io);
-    await fresh(["--help"], testIo().io);
-    await fresh(["nope"], testIo().io);
+    await fresh(["--version"], testIo());
+    await fresh(["--help"], testIo());
+    await fresh(["nope"], testIo());
     expect(loaded).toBe(0);
-    await fresh(["help", "emulator"], testIo().io);
+    await fresh(["help", "emulator"], testIo());
     expect(loaded).toBe(1);
   });
 });

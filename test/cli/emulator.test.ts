@@ -5,30 +5,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, type CliIo } from "../../src/cli/index.js";
-
-interface TestIo extends CliIo {
-  out(): string;
-  err(): string;
-  stop(): void;
-}
-
-function testIo(env: Record<string, string> = {}, cwd = process.cwd()): TestIo {
-  let out = "";
-  let err = "";
-  const controller = new AbortController();
-  return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env,
-    cwd,
-    isTTY: false,
-    signal: controller.signal,
-    out: () => out,
-    err: () => err,
-    stop: () => controller.abort(),
-  };
-}
+import { runCli } from "../../src/cli/index.js";
+import { testIo, type TestIo } from "./cli-helpers.js";
 
 const URL_LINE = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
@@ -59,7 +37,7 @@ describe("emulator command (in process)", () => {
     expect((await listPipelines(url)).status).toBe(200);
     const limits = await fetch(`${url}/tenant.v1.TenantService/GetLimits`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
     expect(await limits.json()).toMatchObject({ pipelines: 7, requestsPerSecondApi: 50, requestsPerSecondCollector: 20 });
-    io.stop();
+    io.abort();
     expect(await done).toBe(0);
     expect(io.err()).toContain("pipeline.v1.PipelineService/ListPipelines ok");
     await expect(listPipelines(url)).rejects.toThrow();
@@ -69,14 +47,14 @@ describe("emulator command (in process)", () => {
     const wide = testIo();
     const done = runCli(["emulator", "--port", "0", "--host", "0.0.0.0"], wide);
     await expect.poll(() => /listening on http:\/\/0\.0\.0\.0:\d+/.test(wide.out()), { timeout: 5000 }).toBe(true);
-    wide.stop();
+    wide.abort();
     expect(await done).toBe(0);
     expect(wide.err()).toMatch(/warning: listening on 0\.0\.0\.0, reachable from other machines; \/_emulator\/ routes .* need no credentials/);
 
     const local = testIo();
     const localDone = runCli(["emulator", "--port", "0"], local);
     await waitForUrl(local);
-    local.stop();
+    local.abort();
     expect(await localDone).toBe(0);
     expect(local.err()).not.toContain("warning");
   });
@@ -84,13 +62,13 @@ describe("emulator command (in process)", () => {
   it("requires auth when given --user and a token file, and never prints the token", async () => {
     const tokenFile = join(dir, "token");
     await writeFile(tokenFile, "s3cret-token\n");
-    const io = testIo({}, dir);
+    const io = testIo({}, { cwd: dir });
     const done = runCli(["emulator", "--user", "stack-1", "--token-file", "token"], io);
     const url = await waitForUrl(io);
     expect((await listPipelines(url)).status).toBe(401);
     const auth = { authorization: `Basic ${Buffer.from("stack-1:s3cret-token").toString("base64")}` };
     expect((await listPipelines(url, auth)).status).toBe(200);
-    io.stop();
+    io.abort();
     expect(await done).toBe(0);
     expect(io.out()).toContain("FLEET_USER=stack-1");
     expect(io.out() + io.err()).not.toContain("s3cret-token");
@@ -103,13 +81,13 @@ describe("emulator command (in process)", () => {
     const auth = { authorization: `Basic ${Buffer.from("u:env-token").toString("base64")}` };
     expect((await listPipelines(url, auth)).status).toBe(200);
     expect((await listPipelines(url)).status).toBe(401);
-    io.stop();
+    io.abort();
     expect(await done).toBe(0);
   });
 
   it("keeps the state in --state across runs", async () => {
     const run = async () => {
-      const io = testIo({}, dir);
+      const io = testIo({}, { cwd: dir });
       const done = runCli(["emulator", "--state", "demo.json"], io);
       return { io, done, url: await waitForUrl(io) };
     };
@@ -119,12 +97,12 @@ describe("emulator command (in process)", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ pipeline: { name: "kept", contents: "x" } }),
     });
-    first.io.stop();
+    first.io.abort();
     expect(await first.done).toBe(0);
     const second = await run();
     const list = (await (await listPipelines(second.url)).json()) as { pipelines: { name: string }[] };
     expect(list.pipelines.map((p) => p.name)).toEqual(["kept"]);
-    second.io.stop();
+    second.io.abort();
     expect(await second.done).toBe(0);
   });
 
@@ -154,7 +132,7 @@ describe("emulator command (in process)", () => {
     const done = runCli(["emulator", "--fault-rate", "1", "--fault-kinds", "unavailable", "--seed", "5"], io);
     const url = await waitForUrl(io);
     expect((await listPipelines(url)).status).toBe(503);
-    io.stop();
+    io.abort();
     expect(await done).toBe(0);
   });
 });

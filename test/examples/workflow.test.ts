@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { testIo } from "../cli/cli-helpers.js";
 
 interface Workflow {
   env: Record<string, string>;
@@ -51,15 +52,9 @@ async function runJob(job: string): Promise<{ codes: number[]; summary: string; 
   const codes: number[] = [];
   let out = "";
   for (const argv of cliSteps(job, env)) {
-    const io = {
-      stdout: { write: (t: string) => (out += t) },
-      stderr: { write: (t: string) => (out += t) },
-      env,
-      cwd: repo,
-      isTTY: false,
-      signal: new AbortController().signal,
-    };
+    const io = testIo(env, { cwd: repo });
     codes.push(await runCli(argv, io));
+    out += io.out() + io.err();
   }
   return { codes, summary: await readFile(summaryFile, "utf8"), out };
 }
