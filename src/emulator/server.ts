@@ -73,6 +73,13 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Called after each RPC is answered. */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Called before each RPC is handled (after auth and the rate limit, before
+   * the faults), with the store: a test acts here as another writer between
+   * a client's calls. Returning "empty" answers the call 200 with an empty
+   * message without handling it, as a flaky gateway might.
+   */
+  beforeRequest?: (entry: Readonly<RequestLogEntry>, store: EmulatorStore) => void | "empty";
   /** Called when writing the state file fails. Default: print to stderr. */
   onStateFileError?: (error: unknown) => void;
 }
@@ -162,6 +169,15 @@ function pause(ms: number, ...aborts: AbortSignal[]): Promise<void> {
     };
     const timer = setTimeout(done, ms);
     for (const s of aborts) s.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Never resolves; rejects when `signal` aborts (a dropped call's request closing). */
+function settleOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    const fail = () => reject(new ConnectError("emulated fault: the connection was dropped", Code.Aborted));
+    if (signal.aborted) fail();
+    else signal.addEventListener("abort", fail, { once: true });
   });
 }
 
@@ -270,7 +286,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       throw error;
     }
     const outcome = await afterFault(call);
-    // Never settles: the connection is gone and nothing must be written.
+    // The connection is gone and nothing must be written; settle only once the
+    // request's signal aborts (the socket closed), so that connect-node clears
+    // the deadline timer of this call instead of keeping the process alive.
     if (outcome === "hang") return new Promise<never>(() => {});
     return response;
   };
@@ -354,6 +372,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       sendConnectError(res, Code.ResourceExhausted, "rate limit exceeded", {
         "retry-after": String(admitted.retryAfterSeconds),
       });
+      return;
+    }
+    if (isRpc && options.beforeRequest?.(entry, store) === "empty") {
+      entry.code = "ok";
+      if (entry.format === "binary") {
+        res.writeHead(200, { "content-type": "application/proto", "content-length": "0" });
+        res.end();
+      } else {
+        sendJson(res, 200, {});
+      }
       return;
     }
     const fault = isRpc ? faults.decide(`${service}/${entry.method}`) : undefined;

@@ -124,7 +124,8 @@ function hasId(p: Pipeline): boolean {
 }
 
 export class EmulatorStore {
-  readonly pipelineLimit: number;
+  /** Not readonly: a test may move the limit while a client runs (server beforeRequest hook). */
+  pipelineLimit: number;
   readonly collectorLimit: number;
   emptyMatchers: EmptyMatchersMode;
   private readonly now: () => number;
