@@ -289,7 +289,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // The connection is gone and nothing must be written; settle only once the
     // request's signal aborts (the socket closed), so that connect-node clears
     // the deadline timer of this call instead of keeping the process alive.
-    if (outcome === "hang") return new Promise<never>(() => {});
+    if (outcome === "hang") return settleOnAbort(req.signal);
     return response;
   };
 
