@@ -36,7 +36,7 @@ export async function planAndApply(
     desired: specs,
     remote,
     scope: { type: "git", namespace: options.namespace },
-    limit: await resolvePipelineLimit(client),
+    ...(await resolvePipelineLimit(client)),
     policy: options.allowTakeover ? { allowTakeover: options.allowTakeover } : {},
   });
   log(renderPlanText(plan));

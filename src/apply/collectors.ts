@@ -3,7 +3,7 @@
 // per pipeline with its matchers (the server's own matching).
 import type { Collector } from "../../gen/collector/v1/collector_pb.js";
 import type { FleetClient } from "../client/index.js";
-import { compileMatchers } from "../matchers/index.js";
+import { compileMatchers, FLEET_EMPTY_MATCHERS } from "../matchers/index.js";
 import type { ActionKind, SyncPlan } from "../plan/index.js";
 
 export interface CollectorReach {
@@ -25,7 +25,7 @@ export interface CollectorPreview {
 export interface CollectorPreviewOptions {
   /** `local` (default): one listing, matchers evaluated here. `server`: one ListCollectors per pipeline. */
   strategy?: "local" | "server";
-  /** How a pipeline without matchers is counted (local strategy). Default `"all"`, Alertmanager semantics. */
+  /** How a pipeline without matchers is counted (local strategy). Default `FLEET_EMPTY_MATCHERS` (`"none"`), as the emulator's GetConfig. */
   emptyMatchers?: "all" | "none";
   signal?: AbortSignal;
 }
@@ -62,7 +62,7 @@ export async function previewCollectors(
       const res = await client.collectors.listCollectors({ matchers: t.matchers }, callOptions);
       count = res.collectors.filter((c) => c.enabled !== false).length;
     } else {
-      const match = compileMatchers(t.matchers, options.emptyMatchers ? { emptyMatchers: options.emptyMatchers } : undefined);
+      const match = compileMatchers(t.matchers, { emptyMatchers: options.emptyMatchers ?? FLEET_EMPTY_MATCHERS });
       count = all.filter((c) => match(effectiveAttributes(c))).length;
     }
     pipelines.push({ name: t.name, action: t.action, collectors: count, enabled: t.enabled });

@@ -8,6 +8,7 @@ export type { RemoteValidationResult, ValidatePipelinesOptions } from "./validat
 export { previewCollectors, effectiveAttributes } from "./collectors.js";
 export type { CollectorPreview, CollectorPreviewOptions, CollectorReach } from "./collectors.js";
 export { resolvePipelineLimit } from "./limits.js";
+export type { ResolvedLimit } from "./limits.js";
 export { syncPipelines } from "./sync-loop.js";
 export type { SyncPipelinesOptions, SyncPipelinesResult } from "./sync-loop.js";
 export { verifyScope } from "./verify.js";

@@ -65,7 +65,7 @@ export async function syncPipelines(client: FleetClient, options: SyncPipelinesO
   }
   const calls = new CallLog();
   if (options.limit === undefined) calls.count("GetLimits");
-  const limit = await resolvePipelineLimit(client, {
+  const { limit, limitSource } = await resolvePipelineLimit(client, {
     ...(options.limit !== undefined ? { override: options.limit } : {}),
     ...(signal ? { signal } : {}),
   });
@@ -75,6 +75,7 @@ export async function syncPipelines(client: FleetClient, options: SyncPipelinesO
     remote,
     scope: options.scope,
     limit,
+    limitSource,
     ...(options.policy ? { policy: options.policy } : {}),
   });
   await options.onPlan?.(plan);

@@ -5,7 +5,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { compileMatchers } from "../matchers/index.js";
+import { compileMatchers, FLEET_EMPTY_MATCHERS } from "../matchers/index.js";
 import {
   ConfigType,
   PipelineRevision_Operation,
@@ -145,7 +145,7 @@ export class EmulatorStore {
   constructor(options: StoreOptions = {}) {
     this.pipelineLimit = options.pipelineLimit ?? DEFAULT_PIPELINE_LIMIT;
     this.collectorLimit = options.collectorLimit ?? Infinity;
-    this.emptyMatchers = options.emptyMatchers ?? "none";
+    this.emptyMatchers = options.emptyMatchers ?? FLEET_EMPTY_MATCHERS;
     this.now = options.now ?? Date.now;
   }
 

@@ -22,3 +22,12 @@ export interface MatchOptions {
 
 /** The longest accepted matcher text, in characters (Unicode code points). */
 export const MAX_MATCHER_LENGTH = 200;
+
+/**
+ * What a pipeline with no matchers reaches on Fleet Management: no collector.
+ * The service does not document it; its docs give `collector.os=~".+"` as the
+ * catch-all, which would be pointless if an empty list already matched
+ * everything. The plan's collector preview and the emulator's GetConfig both
+ * use this one value (the emulator can be switched for experiments).
+ */
+export const FLEET_EMPTY_MATCHERS: "all" | "none" = "none";

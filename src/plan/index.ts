@@ -5,6 +5,7 @@ export type {
   FieldDiff,
   Finding,
   FindingCode,
+  LimitSource,
   PlanAction,
   PlanCounts,
   Severity,

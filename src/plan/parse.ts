@@ -18,6 +18,7 @@ export class InvalidPlanError extends FleetError {
 const ACTION_KINDS = ["create", "update", "delete", "noop", "takeover"];
 const DIFF_FIELDS = ["contents", "matchers", "enabled", "configType", "metadata"];
 const SEVERITIES = ["error", "warning", "info"];
+const LIMIT_SOURCES = ["stack", "configured", "default"];
 
 /**
  * Parses and checks a plan made by `planSync` (a JSON string or the parsed
@@ -47,7 +48,10 @@ export function parsePlan(json: string | unknown): SyncPlan {
   for (const k of ACTION_KINDS) count(counts[k], `counts.${k}`);
   count(plan.remoteCount, "remoteCount");
   check(Number.isInteger(plan.projectedCount), "projectedCount", "an integer");
-  count(plan.limit, "limit");
+  if (plan.limit !== null) count(plan.limit, "limit");
+  if (plan.limitSource !== undefined) {
+    check(LIMIT_SOURCES.includes(plan.limitSource as string), "limitSource", LIMIT_SOURCES.join(", "));
+  }
   const findings = arr(plan.findings, "findings");
   findings.forEach((f, i) => checkFinding(f, `findings[${i}]`));
   check(typeof plan.blocked === "boolean", "blocked", "true or false");

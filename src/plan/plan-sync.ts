@@ -23,7 +23,7 @@ import {
 } from "../pipelines/index.js";
 import { compareFindings, listNames, makeFinding, plural, uniqueSorted } from "./findings.js";
 import { fingerprintLines, pipelineDigestLine } from "./fingerprint.js";
-import type { Finding, PlanAction, PlanCounts, SyncPlan, SyncPolicy } from "./types.js";
+import type { Finding, LimitSource, PlanAction, PlanCounts, SyncPlan, SyncPolicy } from "./types.js";
 
 /** The pipeline limit when the stack does not say: the documented 200 per stack. */
 export const DEFAULT_PIPELINE_LIMIT = 200;
@@ -39,14 +39,17 @@ export interface PlanSyncInput {
   remote: readonly (Pipeline | RemotePipeline)[];
   /** The source this run manages: only its pipelines are ever deleted. */
   scope: SourceScope;
-  /** The stack's pipeline limit. Default 200. */
-  limit?: number;
-  policy?: SyncPolicy;
+  /** The stack's pipeline limit; `null` for none. Default 200. */
+  limit?: number | null | undefined;
+  /** Where `limit` came from, shown with the plan. Default `configured` when `limit` is given, else `default`. */
+  limitSource?: LimitSource | undefined;
+  policy?: SyncPolicy | undefined;
 }
 
 export function planSync(input: PlanSyncInput): SyncPlan {
-  const limit = input.limit ?? DEFAULT_PIPELINE_LIMIT;
-  if (!Number.isInteger(limit) || limit < 0) {
+  const limit = input.limit === undefined ? DEFAULT_PIPELINE_LIMIT : input.limit;
+  const limitSource: LimitSource = input.limitSource ?? (input.limit === undefined ? "default" : "configured");
+  if (limit !== null && (!Number.isInteger(limit) || limit < 0)) {
     throw new ConfigurationError(`the pipeline limit must be a whole number ≥ 0, got ${String(input.limit)}`);
   }
   const policy = normalizePolicy(input.policy ?? {});
@@ -131,9 +134,11 @@ export function planSync(input: PlanSyncInput): SyncPlan {
   } else if (counts.delete > MASS_DELETE_MIN && counts.delete * 2 > inScope) {
     findings.push(massDeleteFinding(scope, deletes, inScope, policy));
   }
-  if (projectedCount > limit) {
-    findings.push(limitExceededFinding(limit, remoteCount, counts, projectedCount, creates));
-  } else if (limit > 0 && projectedCount * 10 >= limit * LIMIT_NEAR_TENTHS) {
+  // Only a plan that raises the count can be refused for it: one that keeps
+  // or lowers the count of a stack already over its limit is the way out.
+  if (limit !== null && projectedCount > limit) {
+    findings.push(limitExceededFinding(limit, remoteCount, counts, projectedCount, creates, projectedCount > remoteCount));
+  } else if (limit !== null && limit > 0 && projectedCount * 10 >= limit * LIMIT_NEAR_TENTHS) {
     findings.push(limitNearFinding(limit, projectedCount));
   }
 
@@ -146,6 +151,7 @@ export function planSync(input: PlanSyncInput): SyncPlan {
     remoteCount,
     projectedCount,
     limit,
+    limitSource,
     findings,
     blocked: findings.some((f) => f.blocking),
     remoteFingerprint: fingerprintLines(remoteLines),
@@ -349,13 +355,21 @@ function limitExceededFinding(
   counts: PlanCounts,
   projected: number,
   creates: PlanAction[],
+  raises: boolean,
 ): Finding {
+  const counted = `(${remoteCount} now, ${counts.create} to create, ${counts.delete} to delete)`;
+  if (!raises) {
+    return makeFinding({
+      code: "LIMIT_EXCEEDED",
+      blocking: false,
+      message: `the stack holds more pipelines than its limit of ${limit}, and still ${projected} after this plan ${counted}; the plan does not add to the count, so it may go ahead`,
+      hint: "delete pipelines the stack no longer needs, or ask Grafana Support for a higher pipeline limit",
+    });
+  }
   return makeFinding({
     code: "LIMIT_EXCEEDED",
     blocking: true,
-    message:
-      `after this plan the stack would hold ${projected} pipelines, over its limit of ${limit} ` +
-      `(${remoteCount} now, ${counts.create} to create, ${counts.delete} to delete)`,
+    message: `after this plan the stack would hold ${projected} pipelines, over its limit of ${limit} ${counted}`,
     hint: "delete pipelines the stack no longer needs, or ask Grafana Support for a higher pipeline limit",
     names: creates.map((a) => a.name),
     files: creates.map((a) => a.desired?.file),

@@ -65,6 +65,9 @@ export interface SyncPolicy {
   maxDeletes?: number;
 }
 
+/** Where a plan's pipeline limit came from. */
+export type LimitSource = "stack" | "configured" | "default";
+
 export interface PlanCounts {
   create: number;
   update: number;
@@ -84,8 +87,15 @@ export interface SyncPlan {
   remoteCount: number;
   /** Pipelines on the service after applying the plan. */
   projectedCount: number;
-  /** The pipeline limit the plan was checked against. */
-  limit: number;
+  /** The pipeline limit the plan was checked against; `null` when the stack has none. */
+  limit: number | null;
+  /**
+   * Where the limit came from: `stack` (GetLimits answered; `limit` null when
+   * it named no pipeline limit), `configured` (set by the caller), or
+   * `default` (GetLimits was unavailable, so the documented 200 was assumed).
+   * Absent in plans made before this field existed.
+   */
+  limitSource?: LimitSource;
   findings: Finding[];
   /** True when any finding blocks. */
   blocked: boolean;

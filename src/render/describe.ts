@@ -28,9 +28,24 @@ export function changeCount(plan: SyncPlan): number {
   return c.create + c.update + c.delete + c.takeover;
 }
 
-/** `12 now, 13 after this plan (limit 200)`. */
+/** `limit 200 (the stack's)`, `no limit (the stack's)`, `limit 200 (assumed: GetLimits unavailable)`. */
+export function describeLimit(plan: Pick<SyncPlan, "limit" | "limitSource">): string {
+  const what = plan.limit === null ? "no limit" : `limit ${plan.limit}`;
+  switch (plan.limitSource) {
+    case "stack":
+      return `${what}, the stack's`;
+    case "configured":
+      return `${what}, as configured`;
+    case "default":
+      return `${what}, assumed: the stack's limit could not be read`;
+    default:
+      return what;
+  }
+}
+
+/** `12 now, 13 after this plan (limit 200, the stack's)`. */
 export function countLine(plan: SyncPlan): string {
-  return `${plan.remoteCount} now, ${plan.projectedCount} after this plan (limit ${plan.limit})`;
+  return `${plan.remoteCount} now, ${plan.projectedCount} after this plan (${describeLimit(plan)})`;
 }
 
 /** The closing verdict line. */

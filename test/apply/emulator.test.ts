@@ -185,14 +185,25 @@ describe("validatePipelines, limits, collectors, export", () => {
   });
 
   it("reads the pipeline limit from GetLimits, with an override", async () => {
-    expect(await resolvePipelineLimit(h.client)).toBe(200);
-    expect(await resolvePipelineLimit(h.client, { override: 7 })).toBe(7);
+    expect(await resolvePipelineLimit(h.client)).toEqual({ limit: 200, limitSource: "stack" });
+    expect(await resolvePipelineLimit(h.client, { override: 7 })).toEqual({ limit: 7, limitSource: "configured" });
     const small = await startHarness({ pipelineLimit: 42 });
     try {
-      expect(await resolvePipelineLimit(small.client)).toBe(42);
+      expect(await resolvePipelineLimit(small.client)).toEqual({ limit: 42, limitSource: "stack" });
     } finally {
       await small.stop();
     }
+  });
+
+  it("a GetLimits answer without a pipeline limit means no limit; 200 only when GetLimits fails", async () => {
+    const unlimited = await startHarness({ limits: { pipelines: null } });
+    try {
+      expect(await resolvePipelineLimit(unlimited.client)).toEqual({ limit: null, limitSource: "stack" });
+    } finally {
+      await unlimited.stop();
+    }
+    const failing = { getLimits: async () => Promise.reject(new Error("unavailable")) };
+    expect(await resolvePipelineLimit(failing)).toEqual({ limit: 200, limitSource: "default" });
   });
 
   it("previews the collectors each pipeline reaches, locally and on the server alike", async () => {
