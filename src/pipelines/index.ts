@@ -43,3 +43,14 @@ export { isPipelineMessage, pipelineMessageFromSpec, remoteFromPipeline, toRemot
 export { MAX_YAML_DEPTH, pipelineLabel, validateSpec } from "./validate.js";
 export { findTooDeep, findYamlTooDeep, scanNesting } from "./yaml-depth.js";
 export type { SpecIssue, SpecIssueField } from "./validate.js";
+// The public pipeline shape and its conversions (resource API).
+export { pipelineFromMessage, pipelineMessageFromInput, revisionFromMessage } from "./public.js";
+export type {
+  Pipeline,
+  PipelineInput,
+  PipelineRevision,
+  PipelineRevisionOperation,
+  PipelineSource,
+  PipelineSourceInput,
+  PipelineSourceType,
+} from "./public.js";
