@@ -3,6 +3,7 @@
 // other layer of the project.
 import type { AlloyFile } from "./ast.js";
 import type { AlloyDiagnostic } from "./diagnostics.js";
+import { parse } from "./parser.js";
 
 export type * from "./ast.js";
 export type { AlloyDiagnostic, AlloyDiagnosticSeverity } from "./diagnostics.js";
@@ -22,6 +23,11 @@ export interface AlloyParseResult {
 
 /** Parses Alloy text (a string, or the file's bytes so that invalid UTF-8 is reported where it is). */
 export function parseAlloy(text: string | Uint8Array, options: AlloyParseOptions = {}): AlloyParseResult {
-  void text;
-  return { file: { kind: "File", body: [], comments: [], ...(options.filename !== undefined ? { filename: options.filename } : {}) }, diagnostics: [] };
+  return parse(toBytes(text), options.filename);
+}
+
+const encoder = new TextEncoder();
+
+function toBytes(text: string | Uint8Array): Uint8Array {
+  return typeof text === "string" ? encoder.encode(text) : text;
 }
