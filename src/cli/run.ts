@@ -11,7 +11,8 @@ import type { CliIo } from "./io.js";
 export const PROGRAM = "fleet-pipelines";
 
 export function rootUsage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  let width = 0;
+  for (const c of COMMANDS) width = Math.max(width, c.name.length);
   return [
     `Usage: ${PROGRAM} <command> [flags]`,
     "",

@@ -27,7 +27,7 @@ export interface ComposeOptions {
 function brokenStreamAsUnavailable(error: unknown, signal: AbortSignal): unknown {
   if (!(error instanceof ConnectError) || error.code !== Code.Canceled || signal.aborted) return error;
   const lost = new ConnectError(`connection lost: ${error.rawMessage}`, Code.Unavailable, error.metadata, undefined, error);
-  lost.details.push(...error.details);
+  for (const detail of error.details) lost.details.push(detail);
   return lost;
 }
 

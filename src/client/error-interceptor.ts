@@ -67,7 +67,7 @@ export function toActionableError(error: ConnectError, procedure: string, baseUr
   const cause = scrubCause(error.cause, redact);
   if (message === error.rawMessage && !metadata.changed && cause === error.cause) return error;
   const out = new ConnectError(message, error.code, metadata.headers, undefined, cause);
-  out.details.push(...error.details);
+  for (const detail of error.details) out.details.push(detail);
   return out;
 }
 

@@ -2,27 +2,39 @@
 // repository being loaded, so anything that could forge a second line in a CI
 // log or reorder text on screen (control and bidi characters) is escaped.
 
+import { displayName, safeText } from "../pipelines/index.js";
 import type { LoadIssue } from "./types.js";
 
-// C0, DEL, C1, and the Unicode bidi embedding/override/isolate marks.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+// C0, DEL, C1, and the Unicode bidi embedding/override/isolate marks: what
+// a name, a matcher or a path may not hold.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+// The same, except tab: a name may hold one (the service accepts it, so an
+// exported pipeline named so must load back).
+const UNSAFE_IN_NAME = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
-/** Replaces control and bidi characters with `\uXXXX` escapes. */
+/** Makes foreign text printable: the one escaping function ({@link safeText}). */
 export function escapeForDisplay(text: string): string {
-  return text.replace(UNSAFE, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+  return safeText(text);
 }
 
-/** Whether a string holds a character that {@link escapeForDisplay} would escape. */
+/** Whether a string holds a control or bidi character. */
 export function hasUnsafeCharacters(text: string): boolean {
-  UNSAFE.lastIndex = 0;
-  const found = UNSAFE.test(text);
-  UNSAFE.lastIndex = 0;
-  return found;
+  return UNSAFE.test(text);
+}
+
+/** Whether a name holds a control (other than tab) or bidi character. */
+export function hasUnsafeNameCharacters(text: string): boolean {
+  return UNSAFE_IN_NAME.test(text);
 }
 
 /** A quoted name for messages: `"node_metrics"`, escapes included. */
 export function quoteName(name: string): string {
   return '"' + escapeForDisplay(name).replace(/"/g, '\\"') + '"';
+}
+
+/** A pipeline name for messages, shown as {@link displayName} does, quoted. */
+export function quotePipeline(name: string): string {
+  return '"' + displayName(name).replace(/"/g, '\\"') + '"';
 }
 
 /**
@@ -37,7 +49,7 @@ export function formatLoadIssue(issue: LoadIssue): string {
     if (issue.column !== undefined) location += `:${issue.column}`;
   }
   const severity = issue.severity === "warning" ? "warning: " : "";
-  const pipeline = issue.pipeline !== undefined ? `pipeline ${quoteName(issue.pipeline)}: ` : "";
+  const pipeline = issue.pipeline !== undefined ? `pipeline ${quotePipeline(issue.pipeline)}: ` : "";
   return `${location}: ${severity}${pipeline}${escapeForDisplay(issue.message)}`;
 }
 

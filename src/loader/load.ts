@@ -71,7 +71,8 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
   }
 
   const walk = await walkFolder({ root, realRoot, exclude: settings.exclude, limit, display, signal });
-  errors.push(...walk.issues);
+  // Loops, not push(...list): a list can be longer than a call takes arguments.
+  for (const issue of walk.issues) errors.push(issue);
   const walkedByPath = new Map(walk.files.map((f) => [f.path, f]));
 
   // Reads and decodes one file; on failure records the issue and returns undefined.
@@ -104,7 +105,7 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
       return;
     }
     const parsed = parseMetadata(text, { file: candidate.display, defaultName: candidate.defaultName, maxMatchers: settings.maxMatchers });
-    errors.push(...parsed.issues);
+    for (const issue of parsed.issues) errors.push(issue);
     candidate.failed = parsed.issues.length > 0;
     if (parsed.metadata) candidate.metadata = parsed.metadata;
   });

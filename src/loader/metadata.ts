@@ -2,8 +2,8 @@
 // fields and issues out, never a throw, so it can be fuzzed on its own.
 import { Composer, isMap, isScalar, isSeq, LineCounter, Parser, visit } from "yaml";
 import type { Node as YamlNode, Pair } from "yaml";
-import { findTooDeep, MAX_YAML_DEPTH, scanNesting, type ConfigTypeName, type JsonObject } from "../pipelines/index.js";
-import { hasUnsafeCharacters, quoteName } from "./format.js";
+import { findTooDeep, MAX_NAME_BYTES, MAX_YAML_DEPTH, nameBytes, scanNesting, type ConfigTypeName, type JsonObject } from "../pipelines/index.js";
+import { hasUnsafeCharacters, hasUnsafeNameCharacters, quoteName } from "./format.js";
 import { suggestKey } from "./suggest.js";
 import type { LoadIssue, LoadIssueCode } from "./types.js";
 
@@ -290,7 +290,9 @@ function parseInto(text: string, context: MetadataContext, issues: LoadIssue[]):
         `contents must be a string, got ${describeValue(contents)}${collection ? " (write the configuration as a block scalar: `contents: |`)" : ""}`,
         valueAt("contents"),
       );
-    } else if (contents.trim() === "") {
+    } else if (contents === "") {
+      // Whitespace-only contents written inline are kept: that is how export
+      // writes a pipeline whose contents are only whitespace.
       report("EMPTY_CONTENTS", "contents is empty", valueAt("contents"));
     } else if (contents.includes("\u0000")) {
       report("CONTROL_CHARACTERS", "contents contains a NUL character", valueAt("contents"));
@@ -319,18 +321,23 @@ function parseInto(text: string, context: MetadataContext, issues: LoadIssue[]):
   return result;
 }
 
-/** Checks a pipeline name; returns whether it is usable. */
+/**
+ * Checks a pipeline name; returns whether it is usable. Leading or trailing
+ * whitespace and tabs are allowed: the service accepts them, so an exported
+ * pipeline named so must load back (renderers show them visibly, and the plan
+ * warns when they make two names look alike).
+ */
 function checkName(name: string, fail: (code: LoadIssueCode, message: string) => void): boolean {
   if (name.trim() === "") {
     fail("INVALID_NAME", "name is empty");
     return false;
   }
-  if (hasUnsafeCharacters(name)) {
-    fail("CONTROL_CHARACTERS", `name ${quoteName(name)} contains control characters`);
+  if (hasUnsafeNameCharacters(name)) {
+    fail("CONTROL_CHARACTERS", `name ${quoteName(name.length > 80 ? name.slice(0, 80) + "…" : name)} contains control characters`);
     return false;
   }
-  if (name !== name.trim()) {
-    fail("INVALID_NAME", `name ${quoteName(name)} starts or ends with whitespace`);
+  if (name.length > MAX_NAME_BYTES / 3 && nameBytes(name) > MAX_NAME_BYTES) {
+    fail("INVALID_NAME", `name is ${nameBytes(name)} bytes long (UTF-8); the limit is ${MAX_NAME_BYTES} bytes`);
     return false;
   }
   return true;

@@ -74,7 +74,10 @@ class MatcherReader {
     let end = start;
     while (end < this.#codePoints.length && !isReserved(this.#codePoints[end] ?? 0)) end += 1;
     this.position = end;
-    return String.fromCodePoint(...this.#codePoints.slice(start, end));
+    // A loop, not fromCodePoint(...list): an unquoted value can be longer than a call takes arguments.
+    let text = "";
+    for (let i = start; i < end; i++) text += String.fromCodePoint(this.#codePoints[i]!);
+    return text;
   }
 
   readOperator(): MatchOperator {

@@ -40,9 +40,10 @@ export {
   sourceTypeToProto,
 } from "./source.js";
 export { isPipelineMessage, pipelineMessageFromSpec, remoteFromPipeline, toRemotePipeline } from "./convert.js";
-export { MAX_YAML_DEPTH, pipelineLabel, validateSpec } from "./validate.js";
+export { MAX_NAME_BYTES, MAX_YAML_DEPTH, nameBytes, pipelineLabel, validateSpec } from "./validate.js";
 export { findTooDeep, findYamlTooDeep, scanNesting } from "./yaml-depth.js";
 export type { SpecIssue, SpecIssueField } from "./validate.js";
+export { confusableKey, displayName, hasUnsafeText, safeContentText, safeText } from "./escape.js";
 // The public pipeline shape and its conversions (resource API).
 export { pipelineFromMessage, pipelineMessageFromInput, revisionFromMessage } from "./public.js";
 export type {

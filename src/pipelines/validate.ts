@@ -14,6 +14,25 @@ import { findYamlTooDeep } from "./yaml-depth.js";
  */
 export const MAX_YAML_DEPTH = 64;
 
+/**
+ * Longest pipeline name accepted, in UTF-8 bytes. The service's contract
+ * states no maximum, so this is our bound, not the service's: 256 bytes is
+ * far above any real name (they read like `node_metrics` or
+ * `team-a/linux-logs`), equal to the common 255/256-byte bound of a database
+ * key or a file name, and counted in bytes because that is how a name is
+ * stored and sent. Without a bound, a metadata file could name a pipeline
+ * with a megabyte that then travels in every listing and every collector's
+ * GetConfig answer.
+ */
+export const MAX_NAME_BYTES = 256;
+
+const utf8 = new TextEncoder();
+
+/** Length of a name in UTF-8 bytes. */
+export function nameBytes(name: string): number {
+  return utf8.encode(name).length;
+}
+
 export type SpecIssueField = "name" | "contents" | "matchers" | "enabled" | "configType" | "metadata";
 
 /** One reason a spec cannot be sent. */
@@ -34,13 +53,17 @@ export interface SpecIssue {
   index?: number;
 }
 
-/** Any C0/C1 control character: never meant to be in a name. */
+/**
+ * C0/C1 control characters other than tab: never meant to be in a name. A
+ * tab is refused by nothing on the service, so a name holding one can exist
+ * there and must survive an export and a reload; it is shown escaped.
+ */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
 
 /**
- * Checks a spec locally: a non-empty name without surrounding whitespace or
- * control characters; non-blank contents; every matcher parses with the
+ * Checks a spec locally: a non-empty name of at most 256 bytes without
+ * control characters (a tab aside); non-empty contents; every matcher parses with the
  * Alertmanager UTF-8 grammar and is at most 200 characters; a known config
  * type; boolean `enabled`; object `metadata`; OTel contents that are a YAML
  * mapping. Returns `[]` when the spec is valid.
@@ -55,16 +78,21 @@ export function validateSpec(spec: PipelineSpec | NormalizedPipelineSpec): SpecI
     issues.push(issue);
   };
 
+  // Leading or trailing whitespace is allowed: the service accepts it, so a
+  // pipeline named so can exist and must round-trip. Renderers show it
+  // between ⟨ ⟩, and the plan warns when it makes two names look alike.
   if (typeof spec.name !== "string" || spec.name.trim() === "") {
     add("name", "the name is empty");
-  } else if (spec.name.trim() !== spec.name) {
-    add("name", "the name starts or ends with whitespace");
   } else if (CONTROL.test(spec.name)) {
     add("name", "the name contains a control character");
+  } else if (spec.name.length > MAX_NAME_BYTES / 3 && nameBytes(spec.name) > MAX_NAME_BYTES) {
+    add("name", `the name is ${nameBytes(spec.name)} bytes long (UTF-8); the limit is ${MAX_NAME_BYTES}`);
   }
 
   const contentsFile = spec.contentsFile ?? spec.file;
-  if (typeof spec.contents !== "string" || spec.contents.trim() === "") {
+  // Whitespace-only contents are allowed (the service holds them as given);
+  // only nothing at all is refused.
+  if (typeof spec.contents !== "string" || spec.contents === "") {
     add("contents", "the contents are empty", {}, contentsFile);
   } else if (spec.configType === "otel") {
     checkOtelYaml(spec.contents, (what, line) =>

@@ -2,18 +2,11 @@
 // a line of contents must never move the cursor, recolour the terminal,
 // reorder text (bidi controls) or inject Markdown/HTML into a PR comment.
 
-// C0/C1 controls (except tab), DEL, and the bidi controls: embeddings,
-// overrides, isolates and the ALM/LRM/RLM marks (the set the loader escapes).
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+import { displayName, safeContentText, safeText } from "../pipelines/index.js";
 
-/** Replaces control and bidi characters with a visible `\xNN` / `\uNNNN` escape. */
-export function safeText(text: string): string {
-  return text.replace(UNSAFE, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-  });
-}
+// One escaping function for all foreign text, shared with the loader and the
+// planner (it lives in the model, the lowest layer that all of them import).
+export { displayName, safeContentText, safeText };
 
 const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -43,7 +36,9 @@ export function markdownEscape(text: string): string {
 export function markdownCode(text: string, inTable = false): string {
   const safe = safeText(text);
   const clean = inTable ? safe.replace(/\|/g, "\\|") : safe;
-  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((r) => r.length));
+  let longest = 0;
+  // A loop, not Math.max(...runs): a hostile text can hold more runs than a call takes arguments.
+  for (const run of clean.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = "`".repeat(longest + 1);
   const pad = clean.startsWith("`") || clean.endsWith("`") || clean.startsWith(" ") ? " " : "";
   return `${fence}${pad}${clean}${pad}${fence}`;
@@ -51,6 +46,7 @@ export function markdownCode(text: string, inTable = false): string {
 
 /** A fence (``` or longer) that no line of `body` can close early. */
 export function codeFence(body: string): string {
-  const longest = Math.max(0, ...(body.match(/^ {0,3}`{3,}/gm) ?? []).map((r) => r.trim().length));
+  let longest = 0;
+  for (const run of body.match(/^ {0,3}`{3,}/gm) ?? []) longest = Math.max(longest, run.trim().length);
   return "`".repeat(Math.max(3, longest + 1));
 }

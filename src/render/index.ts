@@ -6,7 +6,7 @@ export type { MarkdownRenderOptions } from "./markdown.js";
 export { renderPlanJson } from "./json.js";
 export { diffLines, splitLines, unifiedDiff } from "./unified-diff.js";
 export type { DiffOp, DiffOpKind, UnifiedDiffOptions } from "./unified-diff.js";
-export { codeFence, htmlEscape, markdownCode, markdownEscape, safeText } from "./escape.js";
+export { codeFence, displayName, htmlEscape, markdownCode, markdownEscape, safeContentText, safeText } from "./escape.js";
 export {
   renderResultText,
   renderResultMarkdown,

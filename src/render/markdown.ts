@@ -17,7 +17,7 @@ import {
   takeoverSummary,
   verdict,
 } from "./describe.js";
-import { codeFence, htmlEscape, markdownCode, markdownEscape, safeText } from "./escape.js";
+import { codeFence, displayName, htmlEscape, markdownCode, markdownEscape, safeContentText } from "./escape.js";
 import { unifiedDiff } from "./unified-diff.js";
 
 export interface MarkdownRenderOptions {
@@ -53,7 +53,7 @@ export function renderPlanMarkdown(plan: SyncPlan, options: MarkdownRenderOption
   const out: string[] = [];
   const title = options.title ?? "Fleet pipelines plan";
   out.push(`### ${markdownEscape(title)}: ${markdownCode(formatSource(plan.scope))}`, "");
-  out.push(`${plan.blocked ? "⛔" : "✅"} **${verdict(plan)}**`, "");
+  out.push(`${plan.blocked ? "⛔" : "✅"} **${markdownEscape(verdict(plan))}**`, "");
   out.push(`${countsSummary(plan)}. Pipelines on the stack: ${countLine(plan)}.`, "");
 
   const listed = plan.actions.filter((a) => a.kind !== "noop" || options.showUnchanged === true);
@@ -62,7 +62,7 @@ export function renderPlanMarkdown(plan: SyncPlan, options: MarkdownRenderOption
     for (const action of listed.slice(0, maxActions)) {
       const file = actionFile(action);
       out.push(
-        `| ${KIND_WORDS[action.kind]} | ${markdownCode(action.name, true)} | ${actionDetails(action)} | ${
+        `| ${KIND_WORDS[action.kind]} | ${markdownCode(displayName(action.name), true)} | ${actionDetails(action)} | ${
           file === undefined ? "" : markdownCode(file, true)
         } |`,
       );
@@ -74,7 +74,7 @@ export function renderPlanMarkdown(plan: SyncPlan, options: MarkdownRenderOption
   if (options.contentDiff !== false) {
     for (const action of listed.slice(0, maxActions)) {
       if ((action.diff ?? []).length === 0) continue;
-      out.push(...diffDetails(action, maxDiffLines));
+      for (const line of diffDetails(action, maxDiffLines)) out.push(line);
     }
   }
 
@@ -93,10 +93,15 @@ export function renderFindingMarkdown(finding: Finding): string {
       ? ` (in ${finding.files.slice(0, 5).map((f) => markdownCode(f)).join(", ")}${finding.files.length > 5 ? ` and ${finding.files.length - 5} more` : ""})`
       : "";
   return (
-    `- ${SEVERITY_WORDS[finding.severity]} **${finding.code}**${finding.blocking ? " (blocks)" : ""}: ` +
+    `- ${SEVERITY_WORDS[finding.severity] ?? markdownEscape(String(finding.severity))} **${codeWord(finding.code)}**${finding.blocking ? " (blocks)" : ""}: ` +
     `${markdownEscape(finding.message)}${where}<br>` +
     `**Fix:** ${markdownEscape(finding.hint)}`
   );
+}
+
+/** A finding code as written (a plan read from a file could carry any text there: escaped then). */
+function codeWord(code: string): string {
+  return /^[A-Z][A-Z_]*$/.test(code) ? code : markdownEscape(code);
 }
 
 function actionDetails(action: PlanAction): string {
@@ -110,12 +115,12 @@ function actionDetails(action: PlanAction): string {
 
 function diffDetails(action: PlanAction, maxDiffLines: number): string[] {
   const body: string[] = [];
-  for (const d of action.diff ?? []) body.push(...fieldDiffLines(d));
+  for (const d of action.diff ?? []) for (const line of fieldDiffLines(d)) body.push(line);
   const { shown, hidden } = limitLines(body, maxDiffLines);
-  const text = shown.map(safeText).join("\n");
+  const text = shown.map(safeContentText).join("\n");
   const fence = codeFence(text);
   const out = [
-    `<details><summary><code>${htmlEscape(action.name)}</code>: ${htmlEscape(changedFieldList(action))}</summary>`,
+    `<details><summary><code>${htmlEscape(displayName(action.name))}</code>: ${htmlEscape(changedFieldList(action))}</summary>`,
     "",
     `${fence}diff`,
     text,

@@ -1,7 +1,7 @@
 // An ApplyResult as text (terminal), Markdown (job summary) and JSON.
 import type { ApplyResult, CollectorPreview, Verification } from "../apply/index.js";
 import { formatSource } from "../pipelines/index.js";
-import { markdownCode, markdownEscape, safeText } from "./escape.js";
+import { displayName, markdownCode, markdownEscape, safeText } from "./escape.js";
 
 export interface ResultTextOptions {
   /** ANSI colours. Default false. */
@@ -26,15 +26,15 @@ function changeCount(result: ApplyResult): number {
 
 function verificationProblems(v: Verification): string[] {
   const lines: string[] = [];
-  for (const name of v.missing) lines.push(`missing from the namespace: ${name}`);
-  for (const name of v.unexpected) lines.push(`not wanted but present: ${name}`);
-  for (const d of v.different) lines.push(`differs: ${d.name} (${d.diff.map((x) => x.field).join(", ")})`);
+  for (const name of v.missing) lines.push(`missing from the namespace: ${displayName(name)}`);
+  for (const name of v.unexpected) lines.push(`not wanted but present: ${displayName(name)}`);
+  for (const d of v.different) lines.push(`differs: ${displayName(d.name)} (${d.diff.map((x) => x.field).join(", ")})`);
   return lines;
 }
 
 export function renderResultText(result: ApplyResult, options: ResultTextOptions = {}): string {
   const paint = (color: keyof typeof ANSI, text: string): string => (options.color ? `${ANSI[color]}${text}${ANSI.reset}` : text);
-  const scope = formatSource(result.scope);
+  const scope = safeText(formatSource(result.scope));
   const out: string[] = [];
   const n = changeCount(result);
   const headline = result.ok
@@ -42,18 +42,18 @@ export function renderResultText(result: ApplyResult, options: ResultTextOptions
       ? `Nothing to change in ${scope}: already as desired.`
       : `Applied ${n} change${n === 1 ? "" : "s"} to ${scope} (${result.mode} mode) in ${seconds(result.durationMs)}.`
     : `Apply to ${scope} (${result.mode} mode) incomplete: ${result.failures.length} failure${result.failures.length === 1 ? "" : "s"}, ${n} change${n === 1 ? "" : "s"} made.`;
-  out.push(paint(result.ok ? "bold" : "red", headline));
+  out.push(paint(result.ok ? "bold" : "red", safeText(headline)));
   const row = (sign: string, label: string, names: string[], color: keyof typeof ANSI): void => {
-    if (names.length) out.push(`  ${paint(color, `${sign} ${label.padEnd(10)}`)} ${names.map(safeText).join(", ")}`);
+    if (names.length) out.push(`  ${paint(color, `${sign} ${label.padEnd(10)}`)} ${names.map(displayName).join(", ")}`);
   };
   row("+", "created", result.changes.created, "green");
   row("~", "updated", result.changes.updated, "yellow");
   row("!", "taken over", result.changes.takenOver, "yellow");
   row("-", "deleted", result.changes.deleted, "red");
   if (result.unchanged > 0) out.push(`  = ${"unchanged".padEnd(10)} ${result.unchanged}`);
-  if (result.alreadyDone.length) out.push(`  already done before this run: ${result.alreadyDone.map(safeText).join(", ")}`);
+  if (result.alreadyDone.length) out.push(`  already done before this run: ${result.alreadyDone.map(displayName).join(", ")}`);
   for (const f of result.failures) {
-    out.push(paint("red", `  ✗ ${f.action}${f.name ? ` ${safeText(f.name)}` : ""}: ${f.code}: ${safeText(f.message)}`));
+    out.push(paint("red", `  ✗ ${f.action}${f.name ? ` ${displayName(f.name)}` : ""}: ${safeText(f.code)}: ${safeText(f.message)}`));
   }
   if (result.failures.length) out.push("  Every step is idempotent: run the apply again to converge.");
   out.push(`  ${callsLine(result)}${result.deleteStrategy === "each" ? "; deleted one by one (no BulkDeletePipelines on this server)" : ""}`);
@@ -68,7 +68,7 @@ export function renderResultText(result: ApplyResult, options: ResultTextOptions
 }
 
 function mdNames(names: string[]): string {
-  return names.length ? names.map((n) => markdownCode(n, true)).join(", ") : "–";
+  return names.length ? names.map((n) => markdownCode(displayName(n), true)).join(", ") : "–";
 }
 
 function mdCell(text: string): string {
@@ -88,7 +88,7 @@ export function renderResultMarkdown(result: ApplyResult): string {
   out.push(`| unchanged | ${result.unchanged} |`, "");
   if (result.failures.length) {
     out.push("**Failures** (every step is idempotent: rerun to converge)", "", "| action | pipeline | code | message |", "|---|---|---|---|");
-    for (const f of result.failures) out.push(`| ${f.action} | ${f.name ? markdownCode(f.name, true) : "–"} | ${f.code} | ${mdCell(f.message)} |`);
+    for (const f of result.failures) out.push(`| ${f.action} | ${f.name ? markdownCode(displayName(f.name), true) : "–"} | ${markdownEscape(f.code)} | ${mdCell(f.message)} |`);
     out.push("");
   }
   const v = result.verification;
@@ -109,10 +109,11 @@ export function renderResultJson(result: ApplyResult): string {
 /** The collector preview as a small table: how many collectors each pipeline reaches. */
 export function renderCollectorPreviewText(preview: CollectorPreview): string {
   const out = [`Collectors reached (of ${preview.totalCollectors} enabled; ${preview.strategy === "local" ? "matched locally over one listing" : "matched by the service"}):`];
-  const width = Math.max(4, ...preview.pipelines.map((p) => safeText(p.name).length));
+  let width = 4;
+  for (const p of preview.pipelines) width = Math.max(width, displayName(p.name).length);
   for (const p of preview.pipelines) {
     const note = !p.enabled ? " (pipeline disabled: reaches none)" : p.action === "delete" ? " (loses it)" : "";
-    out.push(`  ${safeText(p.name).padEnd(width)}  ${String(p.collectors).padStart(5)}  ${p.action}${note}`);
+    out.push(`  ${displayName(p.name).padEnd(width)}  ${String(p.collectors).padStart(5)}  ${p.action}${note}`);
   }
   return out.join("\n") + "\n";
 }
@@ -120,7 +121,7 @@ export function renderCollectorPreviewText(preview: CollectorPreview): string {
 export function renderCollectorPreviewMarkdown(preview: CollectorPreview): string {
   const out = [`#### Collectors reached (of ${preview.totalCollectors} enabled)`, "", "| pipeline | action | collectors |", "|---|---|---:|"];
   for (const p of preview.pipelines) {
-    out.push(`| ${markdownCode(p.name, true)} | ${p.action}${p.enabled ? "" : " (disabled)"} | ${p.collectors} |`);
+    out.push(`| ${markdownCode(displayName(p.name), true)} | ${p.action}${p.enabled ? "" : " (disabled)"} | ${p.collectors} |`);
   }
   return out.join("\n") + "\n";
 }

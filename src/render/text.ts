@@ -17,7 +17,7 @@ import {
   takeoverSummary,
   verdict,
 } from "./describe.js";
-import { safeText } from "./escape.js";
+import { displayName, safeContentText, safeText } from "./escape.js";
 import { unifiedDiff } from "./unified-diff.js";
 
 export interface TextRenderOptions {
@@ -76,27 +76,30 @@ export function renderPlanText(plan: SyncPlan, options: TextRenderOptions = {}):
   const listed = plan.actions.filter((a) => a.kind !== "noop" || options.showUnchanged === true);
   if (listed.length > 0) {
     out.push("");
-    const width = Math.min(MAX_NAME_COLUMN, Math.max(...listed.map((a) => safeText(a.name).length)));
+    let width = 0;
+    // Loops rather than spreads into calls: a plan can list more actions than a call takes arguments.
+    for (const a of listed) width = Math.min(MAX_NAME_COLUMN, Math.max(width, displayName(a.name).length));
     for (const action of listed) {
       const m = MARKS[action.kind];
-      const name = safeText(action.name).padEnd(width);
+      const name = displayName(action.name).padEnd(width);
       const file = actionFile(action);
       let tail = file === undefined ? "" : `  ${p.dim(safeText(file))}`;
       if (action.kind === "update") tail += `  (${changedFieldList(action)})`;
-      if (action.kind === "takeover") tail += `  ${takeoverSummary(action)}`;
+      if (action.kind === "takeover") tail += `  ${safeText(takeoverSummary(action))}`;
       out.push(`${p[m.colour](`${m.mark} ${m.word.padEnd(9)}`)} ${name}${tail}`.trimEnd());
       if (action.kind === "update" || action.kind === "takeover") {
-        out.push(...fieldDetails(action, p, options.contentDiff !== false, maxDiffLines).map((l) => `    ${l}`));
+        for (const l of fieldDetails(action, p, options.contentDiff !== false, maxDiffLines)) out.push(`    ${l}`);
       }
     }
   }
 
   if (plan.findings.length > 0) {
     out.push("", p.bold(plan.findings.length === 1 ? "1 finding:" : `${plan.findings.length} findings:`));
-    for (const finding of plan.findings) out.push(...renderFindingText(finding, { color: options.color === true }));
+    for (const finding of plan.findings) for (const l of renderFindingText(finding, { color: options.color === true })) out.push(l);
   }
 
-  out.push("", plan.blocked ? p.red(p.bold(verdict(plan))) : p.bold(verdict(plan)));
+  const closing = safeText(verdict(plan));
+  out.push("", plan.blocked ? p.red(p.bold(closing)) : p.bold(closing));
   return out.join("\n") + "\n";
 }
 
@@ -104,12 +107,12 @@ export function renderPlanText(plan: SyncPlan, options: TextRenderOptions = {}):
 export function renderFindingText(finding: Finding, options: { color?: boolean } = {}): string[] {
   const p = options.color === true ? COLOURS : NO_COLOURS;
   const paint = finding.severity === "error" ? p.red : finding.severity === "warning" ? p.yellow : p.cyan;
-  const head = `  ${paint(finding.severity.padEnd(7))} ${p.bold(finding.code)}`;
+  const head = `  ${paint(safeText(finding.severity).padEnd(7))} ${p.bold(safeText(finding.code))}`;
   const lines = [`${head}  ${safeText(finding.message)}`];
   const where = finding.files.length > 0 && !finding.message.includes(finding.files[0]!) ? finding.files : [];
   if (where.length > 0) {
     const shown = where.slice(0, 5).map(safeText).join(", ") + (where.length > 5 ? ` and ${where.length - 5} more` : "");
-    lines.push(`          ${p.dim("in:")} ${shown}${finding.line === undefined ? "" : `:${finding.line}`}`);
+    lines.push(`          ${p.dim("in:")} ${shown}${finding.line === undefined ? "" : `:${safeText(String(finding.line))}`}`);
   }
   lines.push(`          ${p.dim("fix:")} ${safeText(finding.hint)}`);
   return lines;
@@ -119,7 +122,7 @@ function fieldDetails(action: PlanAction, p: Palette, contentDiff: boolean, maxD
   const diffs = action.diff ?? [];
   if (diffs.length === 0) return [p.dim("same contents, matchers and settings: only the source changes")];
   const out: string[] = [];
-  for (const d of diffs) out.push(...fieldLines(d, p, contentDiff, maxDiffLines));
+  for (const d of diffs) for (const l of fieldLines(d, p, contentDiff, maxDiffLines)) out.push(l);
   return out;
 }
 
@@ -152,7 +155,7 @@ function diffBlock(before: string, after: string, p: Palette, maxDiffLines: numb
   const lines = unifiedDiff(before, after, { context: 3 }).split("\n").slice(0, -1);
   const { shown, hidden } = limitLines(lines, maxDiffLines);
   const out = shown.map((line) => {
-    const text = safeText(line).replace(/\t/g, "    ");
+    const text = safeContentText(line).replace(/\t/g, "    ");
     if (line.startsWith("@@")) return `  ${p.cyan(text)}`;
     if (line.startsWith("+")) return `  ${p.green(text)}`;
     if (line.startsWith("-")) return `  ${p.red(text)}`;

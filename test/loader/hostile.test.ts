@@ -204,7 +204,7 @@ describe("huge, binary and malformed files", () => {
     const line = formatLoadIssue(issue!);
     expect(line).not.toContain("\n");
     expect(line).not.toContain("\u202e");
-    expect(line).toContain("evil\\u000a::error::owned\\u202e.yaml");
+    expect(line).toContain("evil\\x0a::error::owned\\u202e.yaml");
     expect(error.message.split("\n")).toHaveLength(2);
   });
 

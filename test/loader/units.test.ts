@@ -131,7 +131,7 @@ describe("formatLoadIssue", () => {
   });
   it("escapes control and bidi characters everywhere", () => {
     const line = formatLoadIssue({ code: "X", severity: "error", file: "a\rb", pipeline: 'x"\u0000\u2066', message: "m\u001b[31m" });
-    expect(line).toBe('a\\u000db: pipeline "x\\"\\u0000\\u2066": m\\u001b[31m');
+    expect(line).toBe('a\\x0db: pipeline "x\\"\\x00\\u2066": m\\x1b[31m');
     expect(escapeForDisplay("plain ünïcode ✓")).toBe("plain ünïcode ✓");
   });
   it("sorts by file, line, column and code", () => {

@@ -24,12 +24,12 @@ const spec = (over: Record<string, unknown>): PipelineSpec =>
 const cases: BadCase[] = [
   { title: "empty name", specs: [spec({ name: "" })], code: "INVALID_PIPELINE", field: "name", file: "pipelines/bad_one.yaml", says: /name is empty/ },
   { title: "blank name", specs: [spec({ name: "   " })], code: "INVALID_PIPELINE", field: "name", file: "pipelines/bad_one.yaml", says: /name is empty/ },
-  { title: "name with surrounding whitespace", specs: [spec({ name: " bad_one" })], code: "INVALID_PIPELINE", field: "name", file: "pipelines/bad_one.yaml", says: /whitespace/ },
+  { title: "name over 256 bytes", specs: [spec({ name: "é".repeat(129) })], code: "INVALID_PIPELINE", field: "name", file: "pipelines/bad_one.yaml", says: /258 bytes long \(UTF-8\); the limit is 256/ },
   { title: "name with a newline", specs: [spec({ name: "bad\none" })], code: "INVALID_PIPELINE", field: "name", file: "pipelines/bad_one.yaml", says: /control character/ },
   { title: "empty contents", specs: [spec({ contents: "" })], code: "INVALID_PIPELINE", field: "contents", file: "pipelines/bad_one.yaml", says: /contents are empty/ },
   {
-    title: "blank contents, reported on the contents file",
-    specs: [spec({ contents: " \n\t\n", contentsFile: "pipelines/bad_one.alloy" })],
+    title: "empty contents, reported on the contents file",
+    specs: [spec({ contents: "", contentsFile: "pipelines/bad_one.alloy" })],
     code: "INVALID_PIPELINE",
     field: "contents",
     file: "pipelines/bad_one.alloy",

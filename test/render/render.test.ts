@@ -9,6 +9,7 @@ import {
   renderPlanJson,
   renderPlanMarkdown,
   renderPlanText,
+  safeContentText,
   safeText,
 } from "../../src/render/index.js";
 import { desired, samplePlan } from "./fixture.js";
@@ -156,7 +157,9 @@ describe("Markdown", () => {
     expect(markdownCode("a`b")).toBe("``a`b``");
     expect(markdownCode("`x")).toBe("`` `x ``");
     expect(markdownCode("a|b", true)).toBe("`a\\|b`");
-    expect(safeText("a\u0007b\tc")).toBe("a\\x07b\tc");
+    // A tab from outside is escaped too: it could align forged text; contents keep theirs.
+    expect(safeText("a\u0007b\tc")).toBe("a\\x07b\\x09c");
+    expect(safeContentText("a\u0007b\tc")).toBe("a\\x07b\tc");
     // Every bidi control the loader escapes in names: embeddings, overrides, isolates and the marks.
     expect(safeText("a\u202eb\u2066c\u200fd\u200ee\u061cf")).toBe("a\\u202eb\\u2066c\\u200fd\\u200ee\\u061cf");
   });
