@@ -19,6 +19,7 @@ export function normalizeSpec(spec: PipelineSpec | NormalizedPipelineSpec): Norm
   if (spec.metadata !== undefined) out.metadata = spec.metadata;
   if (spec.file !== undefined) out.file = spec.file;
   if (spec.contentsFile !== undefined) out.contentsFile = spec.contentsFile;
+  if (spec.contentsLine !== undefined) out.contentsLine = spec.contentsLine;
   return out;
 }
 

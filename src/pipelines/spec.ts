@@ -39,6 +39,12 @@ export interface PipelineSpec {
   file?: string;
   /** The file the contents were read from, when not the metadata file. Never sent. */
   contentsFile?: string;
+  /**
+   * For contents written inline in `file` (no `contentsFile`): the line of
+   * `file` where they begin, so that a problem in them points at the right
+   * line. Never sent.
+   */
+  contentsLine?: number;
 }
 
 /** A spec with every default applied: what is compared and what is sent. */
@@ -51,6 +57,7 @@ export interface NormalizedPipelineSpec {
   metadata?: JsonObject;
   file?: string;
   contentsFile?: string;
+  contentsLine?: number;
 }
 
 /**

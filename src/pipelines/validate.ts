@@ -6,6 +6,8 @@ import { matcherInfo } from "./normalize.js";
 import { isConfigTypeName } from "./source.js";
 import type { NormalizedPipelineSpec, PipelineSpec } from "./spec.js";
 import { findYamlTooDeep } from "./yaml-depth.js";
+import { alloyContentsIssues } from "./alloy-contents.js";
+import { checkOtelStructure } from "./otel-structure.js";
 
 /**
  * Deepest YAML nesting accepted in a metadata file or OTel contents (the
@@ -49,6 +51,8 @@ export interface SpecIssue {
   file?: string;
   /** 1-based line in `file`, when known (YAML errors in OTel contents). */
   line?: number;
+  /** 1-based column in `file`, with `line`, when known (Alloy counts it in UTF-8 bytes). */
+  column?: number;
   /** For matcher issues: the 0-based index in `matchers`. */
   index?: number;
 }
@@ -98,6 +102,8 @@ export function validateSpec(spec: PipelineSpec | NormalizedPipelineSpec): SpecI
     checkOtelYaml(spec.contents, (what, line) =>
       add("contents", what, line === undefined ? {} : { line }, contentsFile),
     );
+  } else if (spec.configType === undefined || spec.configType === "alloy") {
+    for (const issue of alloyContentsIssues(spec.contents, spec)) add("contents", issue.reason, issue.at, contentsFile);
   }
 
   if (spec.matchers !== undefined) {
@@ -163,6 +169,11 @@ function checkOtelYaml(text: string, report: (what: string, line?: number) => vo
   }
   if (!isMap(doc.contents)) {
     report("the OpenTelemetry contents must be a YAML mapping (receivers:, exporters:, service: ...)");
+    return;
+  }
+  for (const issue of checkOtelStructure(doc, text)) {
+    const where = issue.line === undefined ? "" : ` (line ${issue.line})`;
+    report(`the OpenTelemetry contents are not a valid collector configuration${where}: ${issue.reason}`, issue.line);
   }
 }
 

@@ -13,6 +13,10 @@ export const FINDING_CODES: readonly FindingCode[] = [
   "LIMIT_EXCEEDED",
   "LIMIT_NEAR",
   "STALE_PLAN",
+  "DEPENDENCY_MISSING",
+  "DEPENDENCY_BROKEN",
+  "DEPENDENCY_REACH",
+  "ATTRIBUTE_MISSING",
 ];
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -26,6 +30,7 @@ export function makeFinding(parts: {
   names?: Iterable<string>;
   files?: Iterable<string | undefined>;
   line?: number;
+  column?: number;
 }): Finding {
   const finding: Finding = {
     code: parts.code,
@@ -37,6 +42,7 @@ export function makeFinding(parts: {
     files: uniqueSorted([...(parts.files ?? [])].filter((f): f is string => f !== undefined && f !== "")),
   };
   if (parts.line !== undefined) finding.line = parts.line;
+  if (parts.line !== undefined && parts.column !== undefined) finding.column = parts.column;
   return finding;
 }
 

@@ -25,3 +25,4 @@ export type { StaleCheckOptions } from "./stale.js";
 export { SafetyCheckError, assertApplicable } from "./errors.js";
 export { InvalidPlanError, PLAN_VERSION, parsePlan } from "./parse.js";
 export { FINDING_CODES } from "./findings.js";
+export type { CollectorInventoryEntry } from "./dependencies.js";

@@ -68,6 +68,9 @@ export function parsePlan(json: string | unknown): SyncPlan {
   }
   if (policy.allowEmpty !== undefined) check(typeof policy.allowEmpty === "boolean", "policy.allowEmpty", "true or false");
   if (policy.maxDeletes !== undefined) count(policy.maxDeletes, "policy.maxDeletes");
+  if (policy.allowDependencyBreak !== undefined && policy.allowDependencyBreak !== "*") {
+    arr(policy.allowDependencyBreak, "policy.allowDependencyBreak").forEach((n, i) => str(n, `policy.allowDependencyBreak[${i}]`));
+  }
   arr(plan.desired, "desired").forEach((d, i) => checkSpec(d, `desired[${i}]`));
   return plan as unknown as SyncPlan;
 }
@@ -100,6 +103,7 @@ function checkSpec(value: unknown, at: string): void {
   if (s.metadata !== undefined) obj(s.metadata, `${at}.metadata`);
   if (s.file !== undefined) str(s.file, `${at}.file`);
   if (s.contentsFile !== undefined) str(s.contentsFile, `${at}.contentsFile`);
+  if (s.contentsLine !== undefined) count(s.contentsLine, `${at}.contentsLine`);
 }
 
 function checkRemote(value: unknown, at: string): void {
@@ -125,6 +129,7 @@ function checkFinding(value: unknown, at: string): void {
   arr(f.names, `${at}.names`).forEach((n, i) => str(n, `${at}.names[${i}]`));
   arr(f.files, `${at}.files`).forEach((n, i) => str(n, `${at}.files[${i}]`));
   if (f.line !== undefined) count(f.line, `${at}.line`);
+  if (f.column !== undefined) count(f.column, `${at}.column`);
 }
 
 function obj(value: unknown, at: string): Record<string, unknown> {

@@ -23,6 +23,7 @@ import {
 } from "../pipelines/index.js";
 import { compareFindings, listNames, makeFinding, plural, uniqueSorted } from "./findings.js";
 import { fingerprintLines, pipelineDigestLine } from "./fingerprint.js";
+import { dependencyFindings, type CollectorInventoryEntry } from "./dependencies.js";
 import type { Finding, LimitSource, PlanAction, PlanCounts, SyncPlan, SyncPolicy } from "./types.js";
 
 /** The pipeline limit when the stack does not say: the documented 200 per stack. */
@@ -44,6 +45,11 @@ export interface PlanSyncInput {
   /** Where `limit` came from, shown with the plan. Default `configured` when `limit` is given, else `default`. */
   limitSource?: LimitSource | undefined;
   policy?: SyncPolicy | undefined;
+  /**
+   * The enabled collectors with their effective attributes. When given, the
+   * dependency checks decide reach and injected attributes on them.
+   */
+  collectors?: readonly CollectorInventoryEntry[] | undefined;
 }
 
 export function planSync(input: PlanSyncInput): SyncPlan {
@@ -142,6 +148,7 @@ export function planSync(input: PlanSyncInput): SyncPlan {
     findings.push(limitNearFinding(limit, projectedCount));
   }
 
+  for (const f of dependencyFindings({ actions, desired: desiredByName, remote: remoteByName, policy, collectors: input.collectors })) findings.push(f);
   findings.sort(compareFindings);
   const plan: SyncPlan = {
     version: 1,
@@ -178,6 +185,12 @@ function normalizePolicy(policy: SyncPolicy): SyncPolicy {
       throw new ConfigurationError(`policy.maxDeletes must be a whole number ≥ 0, got ${String(policy.maxDeletes)}`);
     }
     out.maxDeletes = policy.maxDeletes;
+  }
+  const allowBreak = policy.allowDependencyBreak;
+  if (allowBreak !== undefined) {
+    if (allowBreak === "*") out.allowDependencyBreak = "*";
+    else if (Array.isArray(allowBreak) && allowBreak.every((n) => typeof n === "string")) out.allowDependencyBreak = uniqueSorted(allowBreak);
+    else throw new ConfigurationError(`policy.allowDependencyBreak must be a list of pipeline names or "*"`);
   }
   return out;
 }
@@ -266,6 +279,8 @@ function invalidFinding(issue: SpecIssue): Finding {
   // `reason`, not `message`: the message starts with the file path, which may say anything.
   if (issue.field === "contents" && issue.reason.startsWith("the OpenTelemetry contents")) {
     hint = "fix the YAML (an OpenTelemetry pipeline is a mapping with receivers, processors, exporters and service)";
+  } else if (issue.field === "contents" && /^(the Alloy contents|Alloy would refuse)/.test(issue.reason)) {
+    hint = "fix the Alloy at that line (`fleet-pipelines fmt FILE` shows syntax errors too); Fleet Management loads each pipeline as a module: blocks only, no logging, tracing or service blocks, unique block names";
   }
   return makeFinding({
     code: "INVALID_PIPELINE",
@@ -275,6 +290,7 @@ function invalidFinding(issue: SpecIssue): Finding {
     names: issue.name === "" ? [] : [issue.name],
     files: [issue.file],
     ...(issue.line === undefined ? {} : { line: issue.line }),
+    ...(issue.column === undefined ? {} : { column: issue.column }),
   });
 }
 

@@ -37,7 +37,11 @@ export type FindingCode =
   | "MASS_DELETE"
   | "LIMIT_EXCEEDED"
   | "LIMIT_NEAR"
-  | "STALE_PLAN";
+  | "STALE_PLAN"
+  | "DEPENDENCY_MISSING"
+  | "DEPENDENCY_BROKEN"
+  | "DEPENDENCY_REACH"
+  | "ATTRIBUTE_MISSING";
 
 export interface Finding {
   code: FindingCode;
@@ -54,6 +58,8 @@ export interface Finding {
   files: string[];
   /** 1-based line in the first file, when known. */
   line?: number;
+  /** 1-based column on `line`, when known (for Alloy: in UTF-8 bytes, as Alloy counts). */
+  column?: number;
 }
 
 export interface SyncPolicy {
@@ -63,6 +69,11 @@ export interface SyncPolicy {
   allowEmpty?: boolean;
   /** Raise the mass-delete guard: up to this many deletes pass. */
   maxDeletes?: number;
+  /**
+   * Pipelines the plan may delete or change although pipelines outside the
+   * desired set read their exports (DEPENDENCY_BROKEN), or `"*"` for all. Default none.
+   */
+  allowDependencyBreak?: string[] | "*";
 }
 
 /** Where a plan's pipeline limit came from. */

@@ -10,15 +10,16 @@ const srcDir = join(import.meta.dirname, "../../src");
 /** What each layer may import, besides itself, gen/ and version.ts. */
 const allowed: Record<string, readonly string[]> = {
   errors: [],
+  alloy: ["errors"],
   matchers: ["errors"],
-  pipelines: ["errors", "matchers"],
-  loader: ["errors", "pipelines"],
-  plan: ["errors", "matchers", "pipelines"],
+  pipelines: ["errors", "matchers", "alloy"],
+  loader: ["errors", "pipelines", "alloy"],
+  plan: ["errors", "matchers", "pipelines", "alloy"],
   client: ["errors"],
-  emulator: ["errors", "matchers", "pipelines"],
-  apply: ["errors", "matchers", "pipelines", "loader", "plan", "client"],
-  render: ["errors", "matchers", "pipelines", "plan", "apply"],
-  cli: ["errors", "matchers", "pipelines", "loader", "plan", "client", "apply", "render", "emulator"],
+  emulator: ["errors", "matchers", "pipelines", "alloy"],
+  apply: ["errors", "matchers", "pipelines", "loader", "plan", "client", "alloy"],
+  render: ["errors", "matchers", "pipelines", "plan", "apply", "alloy"],
+  cli: ["errors", "matchers", "pipelines", "loader", "plan", "client", "apply", "render", "emulator", "alloy"],
 };
 
 function files(dir: string): string[] {
