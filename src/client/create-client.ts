@@ -29,20 +29,37 @@ import { retryInterceptor } from "./retry-interceptor.js";
 import { parseTenantLimits, TenantService, type TenantLimits } from "./tenant-limits.js";
 import { timeoutInterceptor } from "./timeout-interceptor.js";
 import { userAgentInterceptor } from "./user-agent-interceptor.js";
+import { createCollectorsResource, createPipelinesResource, type CollectorsResource, type PipelinesResource } from "./resources/index.js";
 
 export interface GetLimitsOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Overrides the client's timeoutMs for this call; 0 = no deadline. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 export interface FleetClient {
   /** The normalised host root every call goes to. */
   readonly baseUrl: string;
-  /** pipeline.v1.PipelineService; every method accepts Connect CallOptions (signal, timeoutMs, headers). */
-  readonly pipelines: Client<typeof PipelineService>;
-  /** collector.v1.CollectorService: the management methods, and the agent ones a collector itself calls (GetConfig, RegisterCollector, UnregisterCollector). */
-  readonly collectors: Client<typeof CollectorService>;
+  /**
+   * Pipelines as resources (`list`, `get`, `create`, `upsert`, `update`,
+   * `delete`, `history`) speaking the public `Pipeline` type and throwing
+   * FleetApiError subclasses. The generated methods (`listPipelines`, ...)
+   * are on this object too, for older code; new code reaches them at `raw.pipelines`.
+   */
+  readonly pipelines: Client<typeof PipelineService> & PipelinesResource;
+  /** Collectors as resources (`list`, `get`, `create`, `update`, `delete`, `attributes`); the generated methods too, as on `pipelines`. */
+  readonly collectors: Client<typeof CollectorService> & CollectorsResource;
+  /**
+   * The generated Connect clients, messages in and out, ConnectError on
+   * failure (`toFleetError` converts one). Every method accepts Connect
+   * CallOptions (signal, timeoutMs, headers).
+   */
+  readonly raw: {
+    /** pipeline.v1.PipelineService. */
+    readonly pipelines: Client<typeof PipelineService>;
+    /** collector.v1.CollectorService: the management methods, and the agent ones a collector itself calls (GetConfig, RegisterCollector, UnregisterCollector). */
+    readonly collectors: Client<typeof CollectorService>;
+  };
   /** tenant.v1.TenantService/GetLimits: the stack's limits; an absent field means no limit. */
   getLimits(options?: GetLimitsOptions): Promise<TenantLimits>;
 }
@@ -106,10 +123,14 @@ export function createFleetClient(options: FleetClientOptions): FleetClient {
   const rpc = withInterceptors(inner.rpc, interceptors, compose);
   const tenant = createClient(TenantService, withInterceptors(inner.tenant, interceptors, compose));
 
+  const rawPipelines = createClient(PipelineService, rpc);
+  const rawCollectors = createClient(CollectorService, rpc);
   return {
     baseUrl: o.baseUrl,
-    pipelines: createClient(PipelineService, rpc),
-    collectors: createClient(CollectorService, rpc),
+    // The resource methods sit beside the generated ones (no name is shared).
+    pipelines: { ...rawPipelines, ...createPipelinesResource(rawPipelines) },
+    collectors: { ...rawCollectors, ...createCollectorsResource(rawCollectors) },
+    raw: { pipelines: rawPipelines, collectors: rawCollectors },
     async getLimits(callOptions) {
       const response = await tenant.getLimits({}, callOptions);
       return parseTenantLimits(toJson(StructSchema, response));

@@ -15,7 +15,7 @@ const allowed: Record<string, readonly string[]> = {
   pipelines: ["errors", "matchers", "alloy"],
   loader: ["errors", "pipelines", "alloy"],
   plan: ["errors", "matchers", "pipelines", "alloy"],
-  client: ["errors"],
+  client: ["errors", "pipelines"],
   emulator: ["errors", "matchers", "pipelines", "alloy"],
   apply: ["errors", "matchers", "pipelines", "loader", "plan", "client", "alloy"],
   render: ["errors", "matchers", "pipelines", "plan", "apply", "alloy"],
