@@ -187,3 +187,52 @@ export type {
   PipelineSeed,
   RequestLogEntry,
 } from "./emulator/index.js";
+
+// --- SDK surface: the public Pipeline type, the resource API, the API errors ---
+export {
+  AlreadyExistsError,
+  ConflictError,
+  DeadlineExceededError,
+  FailedPreconditionError,
+  FleetApiError,
+  InvalidArgumentError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitedError,
+  UnauthenticatedError,
+  UnavailableError,
+  toFleetError,
+} from "./errors/index.js";
+export type {
+  FleetApiErrorCode,
+  FleetApiErrorDetails,
+  FleetErrorCode,
+  FleetLibraryErrorCode,
+  ToFleetErrorOptions,
+} from "./errors/index.js";
+// Straight from the module, not the pipelines index: nothing heavier than the generated messages loads.
+export { pipelineFromMessage, pipelineMessageFromInput, revisionFromMessage } from "./pipelines/public.js";
+export type {
+  Pipeline,
+  PipelineInput,
+  PipelineRevision,
+  PipelineRevisionOperation,
+  PipelineSource,
+  PipelineSourceInput,
+  PipelineSourceType,
+} from "./pipelines/public.js";
+export { collectorFromMessage } from "./client/resources/collectors.js";
+export type {
+  Collector,
+  CollectorAttributes,
+  CollectorInput,
+  CollectorPatch,
+  CollectorType,
+  CollectorsResource,
+  PipelineListFilter,
+  PipelinePatch,
+  PipelineRef,
+  PipelinesResource,
+  RequestOptions,
+  WriteOptions,
+} from "./client/index.js";

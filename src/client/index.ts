@@ -12,3 +12,18 @@ export type { RateLimiter, RateLimiterOptions } from "./rate-limiter.js";
 export { isRetryableMethod, parseRetryAfter } from "./retry-policy.js";
 export { parseTenantLimits } from "./tenant-limits.js";
 export type { TenantLimits } from "./tenant-limits.js";
+export { collectorFromMessage, createCollectorsResource, createPipelinesResource } from "./resources/index.js";
+export type {
+  Collector,
+  CollectorAttributes,
+  CollectorInput,
+  CollectorPatch,
+  CollectorType,
+  CollectorsResource,
+  PipelineListFilter,
+  PipelinePatch,
+  PipelineRef,
+  PipelinesResource,
+  RequestOptions,
+  WriteOptions,
+} from "./resources/index.js";
