@@ -3,6 +3,7 @@
 // other layer of the project.
 import type { AlloyFile } from "./ast.js";
 import type { AlloyDiagnostic } from "./diagnostics.js";
+import { formatSource } from "./format.js";
 import { parse } from "./parser.js";
 
 export type * from "./ast.js";
@@ -30,4 +31,24 @@ const encoder = new TextEncoder();
 
 function toBytes(text: string | Uint8Array): Uint8Array {
   return typeof text === "string" ? encoder.encode(text) : text;
+}
+
+export interface AlloyFormatOptions {
+  /** Used in diagnostics. */
+  filename?: string;
+}
+
+/**
+ * The result of formatting: the text when the source parsed, and the
+ * diagnostics: every syntax error when it did not (then there is no text),
+ * else warnings where the output keeps something `alloy fmt` would change.
+ */
+export type AlloyFormatResult =
+  | { ok: true; text: string; diagnostics: AlloyDiagnostic[] }
+  | { ok: false; diagnostics: AlloyDiagnostic[] };
+
+/** Formats Alloy text like `alloy fmt` (the result ends with exactly one newline). */
+export function formatAlloy(text: string | Uint8Array, options: AlloyFormatOptions = {}): AlloyFormatResult {
+  const out = formatSource(toBytes(text), options.filename);
+  return out.text !== undefined ? { ok: true, text: out.text, diagnostics: out.diagnostics } : { ok: false, diagnostics: out.diagnostics };
 }

@@ -50,6 +50,8 @@ interface BlockName {
 export interface ParseOutput {
   file: AlloyFile;
   diagnostics: AlloyDiagnostic[];
+  /** Byte offset at which each line starts (for the formatter's line arithmetic). */
+  lineStarts: number[];
 }
 
 export function parse(src: Uint8Array, filename?: string): ParseOutput {
@@ -61,7 +63,7 @@ export function parse(src: Uint8Array, filename?: string): ParseOutput {
     body,
     comments: p.comments,
   };
-  return { file, diagnostics: p.diagnostics };
+  return { file, diagnostics: p.diagnostics, lineStarts: p.lineStarts };
 }
 
 class Parser {
@@ -83,6 +85,10 @@ class Parser {
       this.diagnostics.push(diagnosticAt(this.scanner.position(offset), message, "error", this.filename));
     });
     this.next();
+  }
+
+  get lineStarts(): number[] {
+    return this.scanner.lineStarts;
   }
 
   private position(offset: number): Position {

@@ -1,0 +1,542 @@
+// The formatter: output equal to `alloy fmt` byte for byte, except where
+// upstream's printer would change what the file means (spec 5.6); each such
+// place is kept verbatim and reported as a warning.
+//
+// It is a port of upstream's four-stage pipeline: a walker (here) emits text
+// and whitespace controls; the printer (here) interleaves comments using
+// source positions; the tabwriter aligns cells; the trimmer drops trailing
+// blanks (both in tabwriter.ts).
+import type { AlloyFile, Comment, CommentGroup, Expression, ObjectField, Position, Statement } from "./ast.js";
+import { diagnosticAt, type AlloyDiagnostic } from "./diagnostics.js";
+import { byteLength, parse, startOf } from "./parser.js";
+import { goQuote } from "./quote.js";
+import { ESC, alignCells, trimBlanks } from "./tabwriter.js";
+
+const enum Ws {
+  Ignore,
+  Blank,
+  Vtab,
+  Newline,
+  Formfeed,
+  Indent,
+  Unindent,
+}
+
+const enum Kind {
+  Other,
+  Number,
+  Div,
+}
+
+interface Loc {
+  offset: number;
+  line: number;
+}
+
+const INFINITY: Loc = { offset: Number.MAX_SAFE_INTEGER, line: Number.MAX_SAFE_INTEGER };
+
+export interface FormatOutput {
+  text: string;
+  warnings: AlloyDiagnostic[];
+  /** Whether the layout may need a second pass to be stable (upstream's moved comments, spec 5.6). */
+  unstable: boolean;
+}
+
+/** Formats a parsed file whose source had no diagnostics. */
+export function printFile(file: AlloyFile, src: Uint8Array, lineStarts: readonly number[], filename?: string): FormatOutput {
+  const p = new Printer(file.comments, src, lineStarts, filename);
+  p.statements(file.body);
+  p.finish();
+  const text = trimBlanks(alignCells(p.output()));
+  return { text: text + "\n", warnings: p.warnings, unstable: p.unstable && file.comments.length > 0 };
+}
+
+/** Formats source text; undefined diagnostics mean success. */
+export function formatSource(src: Uint8Array, filename?: string): { text?: string; diagnostics: AlloyDiagnostic[] } {
+  const parsed = parse(src, filename);
+  if (parsed.diagnostics.length > 0) return { diagnostics: parsed.diagnostics };
+  const first = printFile(parsed.file, src, parsed.lineStarts, filename);
+  let out = first;
+  // Upstream can move a comment near an unpositioned `)` again on every run
+  // (spec 5.6): reformat until the text is stable so that a second run of
+  // ours never changes it.
+  for (let i = 0; i < 4 && out.unstable; i++) {
+    const bytes = new TextEncoder().encode(out.text);
+    const again = parse(bytes, filename);
+    if (again.diagnostics.length > 0) break;
+    const next = printFile(again.file, bytes, again.lineStarts, filename);
+    if (next.text === out.text) break;
+    out = { ...next, warnings: first.warnings };
+  }
+  return { text: out.text, diagnostics: first.warnings };
+}
+
+class Printer {
+  readonly warnings: AlloyDiagnostic[] = [];
+  unstable = false;
+
+  private readonly chunks: string[] = [];
+  private atLineStart = true;
+  private empty = true;
+  private depth = 0;
+  private pending: Ws[] = [];
+  private prevKind: Kind | undefined = undefined;
+  private pos: Loc = { offset: 0, line: 1 };
+  private last: Loc = { offset: 0, line: 1 };
+  private commentIndex = 0;
+
+  constructor(
+    private readonly comments: readonly CommentGroup[],
+    private readonly src: Uint8Array,
+    private readonly lineStarts: readonly number[],
+    private readonly filename: string | undefined,
+  ) {}
+
+  output(): string {
+    return this.chunks.join("");
+  }
+
+  // ---- positions
+
+  private lineOf(offset: number): number {
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  /** Line of an expression's last byte. */
+  private endLine(e: Expression): number {
+    switch (e.kind) {
+      case "Identifier":
+        return e.pos.line;
+      case "Literal":
+        return e.text.includes("\n") ? this.lineOf(e.pos.offset + byteLength(e.text) - 1) : e.pos.line;
+      case "Array":
+        return e.rbrack.line;
+      case "Object":
+        return e.rbrace.line;
+      case "Access":
+        return e.name.pos.line;
+      case "Index":
+        return e.rbrack.line;
+      case "Call":
+        return e.rparen.line;
+      case "Unary":
+        return this.endLine(e.operand);
+      case "Binary":
+        return this.endLine(e.right);
+      case "Paren":
+        return e.rparen.line;
+    }
+  }
+
+  private stmtStartLine(s: Statement): number {
+    return s.kind === "Attribute" ? s.name.pos.line : s.namePos.line;
+  }
+
+  private stmtEndLine(s: Statement): number {
+    return s.kind === "Attribute" ? this.endLine(s.value) : s.rbrace.line;
+  }
+
+  private keyEndLine(f: ObjectField): number {
+    const k = f.key;
+    // A string key's end is computed from its unquoted text (upstream: 2 bytes short); only the line matters.
+    return k.name.includes("\n") ? this.lineOf(k.pos.offset + byteLength(k.name) - 1) : k.pos.line;
+  }
+
+  // ---- stage 2: the printer
+
+  private ws(w: Ws): void {
+    this.pending.push(w);
+    this.prevKind = undefined;
+  }
+
+  private write(s: string): void {
+    if (this.atLineStart && this.depth > 0) this.chunks.push("\t".repeat(this.depth));
+    this.chunks.push(s);
+    this.empty = false;
+    const c = s.charCodeAt(s.length - 1);
+    this.atLineStart = c === 0x0a || c === 0x0c;
+  }
+
+  private writeWs(w: Ws): void {
+    switch (w) {
+      case Ws.Blank:
+        this.write(" ");
+        break;
+      case Ws.Vtab:
+        this.write("\v");
+        break;
+      case Ws.Newline:
+        this.write("\n");
+        break;
+      case Ws.Formfeed:
+        this.write("\f");
+        break;
+      case Ws.Indent:
+        this.depth++;
+        break;
+      case Ws.Unindent:
+        this.depth--;
+        break;
+      case Ws.Ignore:
+        break;
+    }
+  }
+
+  private writePending(n = this.pending.length): void {
+    for (let i = 0; i < n; i++) this.writeWs(this.pending[i]!);
+    this.pending.splice(0, n);
+  }
+
+  /**
+   * A text item. `at` is its source position when known; otherwise the
+   * position is estimated as just after the previous text. `raw` is the
+   * source text when `printed` differs from it (for position arithmetic).
+   */
+  text(printed: string, at?: Position, kind: Kind = Kind.Other, raw: string = printed): void {
+    const first = printed.charCodeAt(0);
+    if ((this.prevKind === Kind.Number && first === 0x2e) || (this.prevKind === Kind.Div && first === 0x2a)) {
+      this.pending.push(Ws.Blank);
+    }
+    const next: Loc = at ? { offset: at.offset, line: at.line } : this.pos;
+    this.flush(next);
+    this.write(printed);
+    this.pos = advance(next, raw);
+    this.last = this.pos;
+    this.prevKind = kind;
+  }
+
+  /** A position-only item. */
+  setPos(at: Position): void {
+    this.pos = { offset: at.offset, line: at.line };
+  }
+
+  private flush(next: Loc): void {
+    const group = this.comments[this.commentIndex];
+    if (group && group.comments[0]!.pos.offset <= next.offset) this.printComments(next, false);
+    else this.writePending();
+  }
+
+  finish(): void {
+    if (this.commentIndex < this.comments.length) this.printComments(INFINITY, true);
+  }
+
+  private printComments(next: Loc, atEnd: boolean): void {
+    let lastComment: Comment | undefined;
+    for (;;) {
+      const group = this.comments[this.commentIndex];
+      if (!group || group.comments[0]!.pos.offset > next.offset) break;
+      for (const c of group.comments) {
+        this.commentPrefix(c, next);
+        this.write(ESC + c.text + ESC);
+        this.pos = advance({ offset: c.pos.offset, line: c.pos.line }, c.text);
+        this.last = this.pos;
+        lastComment = c;
+      }
+      this.commentIndex++;
+    }
+    this.prevKind = undefined;
+    if (atEnd || !lastComment) return;
+    // Suffix: separate the comments from the next token.
+    if (lastComment.text.startsWith("/*") && lastComment.end.line === next.line) this.write(" ");
+    let droppedFormfeed = false;
+    const keep: Ws[] = [];
+    for (const w of this.pending) {
+      if (w === Ws.Formfeed) droppedFormfeed = true;
+      if (w === Ws.Indent || w === Ws.Unindent) keep.push(w);
+    }
+    this.pending = [];
+    for (const w of keep) this.writeWs(w);
+    let breaks = Math.min(Math.max(next.line - this.last.line, 0), 2);
+    // Safety: never let the next token continue a line comment.
+    if (breaks === 0 && lastComment.text.startsWith("//")) breaks = 1;
+    for (let i = 0; i < breaks; i++) this.write(droppedFormfeed ? "\f" : "\n");
+  }
+
+  private commentPrefix(c: Comment, next: Loc): void {
+    if (this.empty) return;
+    if (c.pos.line === this.last.line) {
+      this.write(c.pos.line === next.line ? " " : "\t");
+      return;
+    }
+    const pending = this.pending;
+    let i = 0;
+    while (i < pending.length && (pending[i] === Ws.Indent || pending[i] === Ws.Unindent)) i++;
+    if (i < pending.length) {
+      pending[i] = Ws.Ignore;
+      this.writePending(i);
+    }
+    const n = Math.min(Math.max(c.pos.line - this.last.line, 0), 2);
+    for (let k = 0; k < n; k++) this.write("\f");
+  }
+
+  // ---- stage 1: the walker
+
+  statements(list: readonly Statement[]): void {
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      if (i > 0 && s.kind === "Block") this.ws(Ws.Formfeed);
+      else if (i > 0 && this.stmtStartLine(s) - this.stmtEndLine(list[i - 1]!) > 1) this.ws(Ws.Formfeed);
+      if (s.kind === "Attribute") {
+        this.text(s.name.name, s.name.pos);
+        this.ws(Ws.Vtab);
+        this.text("=");
+        this.ws(Ws.Blank);
+        this.expr(s.value);
+      } else {
+        this.text(s.name.join("."), s.namePos);
+        if (s.label !== "" && s.labelPos) {
+          this.ws(Ws.Blank);
+          this.text(goQuote(s.label), s.labelPos);
+        }
+        this.ws(Ws.Blank);
+        this.text("{", s.lbrace);
+        this.ws(Ws.Indent);
+        if (s.body.length > 0) {
+          this.ws(Ws.Formfeed);
+          this.statements(s.body);
+        } else {
+          this.ws(Ws.Blank);
+        }
+        this.ws(Ws.Unindent);
+        this.text("}", s.rbrace);
+      }
+      this.ws(this.stmtStartLine(s) !== this.stmtEndLine(s) ? Ws.Formfeed : Ws.Newline);
+    }
+  }
+
+  private expr(e: Expression): void {
+    switch (e.kind) {
+      case "Identifier":
+        this.text(e.name, e.pos);
+        return;
+      case "Literal":
+        if (e.literalKind === "STRING") this.stringLiteral(e.text, e.pos);
+        else this.text(e.text, e.pos, e.literalKind === "NUMBER" ? Kind.Number : Kind.Other);
+        return;
+      case "Unary":
+        this.text(e.op, e.opPos);
+        this.expr(e.operand);
+        return;
+      case "Binary":
+        this.expr(e.left);
+        this.ws(Ws.Blank);
+        this.text(e.op, e.opPos, e.op === "/" ? Kind.Div : Kind.Other);
+        this.ws(Ws.Blank);
+        this.expr(e.right);
+        return;
+      case "Paren":
+        this.text("(");
+        this.expr(e.inner);
+        this.text(")");
+        return;
+      case "Access":
+        this.expr(e.value);
+        this.text(".");
+        this.text(e.name.name);
+        return;
+      case "Index":
+        this.expr(e.value);
+        this.text("[", e.lbrack);
+        this.expr(e.index);
+        this.text("]", e.rbrack);
+        return;
+      case "Array":
+        this.array(e.elements, e.lbrack, e.rbrack);
+        return;
+      case "Object":
+        this.object(e.fields, e.lbrace, e.rbrace);
+        return;
+      case "Call":
+        this.call(e.callee, e.args, e.lparen, e.rparen);
+        return;
+    }
+  }
+
+  private array(elements: readonly Expression[], lbrack: Position, rbrack: Position): void {
+    this.text("[", lbrack);
+    let prevLine = lbrack.line;
+    for (let i = 0; i < elements.length; i++) {
+      const el = elements[i]!;
+      let unindent = false;
+      if (startOf(el).line !== prevLine) {
+        this.ws(Ws.Indent);
+        this.ws(Ws.Formfeed);
+        unindent = true;
+      } else if (i > 0) {
+        this.ws(Ws.Blank);
+      }
+      this.expr(el);
+      if (i < elements.length - 1) this.text(",");
+      if (unindent) this.ws(Ws.Unindent);
+      prevLine = this.endLine(el);
+    }
+    if (elements.length > 0 && rbrack.line !== prevLine) {
+      this.text(",");
+      this.ws(Ws.Indent);
+      this.ws(Ws.Formfeed);
+      this.ws(Ws.Unindent);
+    }
+    this.text("]", rbrack);
+  }
+
+  private object(fields: readonly ObjectField[], lbrace: Position, rbrace: Position): void {
+    this.text("{", lbrace);
+    this.ws(Ws.Indent);
+    let prevLine = lbrace.line;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      if (f.key.pos.line !== prevLine) {
+        const prevValue = i > 0 ? fields[i - 1]!.value : undefined;
+        this.ws(prevValue && startOf(prevValue).line === this.endLine(prevValue) ? Ws.Newline : Ws.Formfeed);
+      } else if (i > 0) {
+        this.ws(Ws.Blank);
+      }
+      this.setPos(f.key.pos);
+      this.objectKey(f);
+      this.ws(Ws.Vtab);
+      this.text("=");
+      this.ws(Ws.Blank);
+      this.expr(f.value);
+      if (i < fields.length - 1) this.text(",");
+      prevLine = this.keyEndLine(f);
+    }
+    if (fields.length > 0 && rbrace.line !== prevLine) {
+      this.text(",");
+      this.ws(Ws.Formfeed);
+    }
+    this.ws(Ws.Unindent);
+    this.text("}", rbrace);
+  }
+
+  private objectKey(f: ObjectField): void {
+    const k = f.key;
+    if (!k.quoted) {
+      this.text(k.name);
+      return;
+    }
+    const quoted = goQuote(k.name);
+    if (quoted === `"${k.name}"`) {
+      this.text(quoted, undefined, Kind.Other, sourceKey(this.src, k.pos, k.name));
+      return;
+    }
+    // Deviation from upstream (spec 5.6): re-quoting would escape the
+    // backslashes (or quotes, or control characters) of the key's raw text,
+    // which gives a different key. Keep the key exactly as written.
+    const delimiter = this.src[k.pos.offset] === 0x60 ? "`" : '"';
+    const written = delimiter + k.name + delimiter;
+    this.warn(k.pos, `object key ${written} kept as written: alloy fmt would re-quote it as ${quoted}, which is a different key`);
+    this.text(protectBlanks(written, false), undefined, Kind.Other, written);
+  }
+
+  private call(callee: Expression, args: readonly Expression[], lparen: Position, rparen: Position): void {
+    this.expr(callee);
+    this.text("(");
+    let prevLine = lparen.line;
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i]!;
+      const newLine = startOf(arg).line !== prevLine;
+      if (newLine) {
+        this.ws(Ws.Formfeed);
+        this.ws(Ws.Indent);
+      }
+      this.expr(arg);
+      if (newLine) this.ws(Ws.Unindent);
+      if (i < args.length - 1) {
+        this.text(",");
+        this.ws(Ws.Blank);
+      }
+      prevLine = this.endLine(arg);
+    }
+    if (rparen.line !== prevLine) {
+      // The `)` has no recorded position upstream: comments near it can move on every run.
+      this.unstable = true;
+      if (args.length > 0) {
+        this.text(",");
+      } else {
+        // Deviation from upstream (spec 5.6): `f(⏎)` would become `f(,⏎)`, which does not parse.
+        this.warn(lparen, "call with no arguments and `)` on the next line: no comma added (alloy fmt would add one and break the file)");
+      }
+      this.ws(Ws.Formfeed);
+    }
+    this.text(")");
+  }
+
+  private stringLiteral(text: string, at: Position): void {
+    const raw = text.charCodeAt(0) === 0x60;
+    const protectedText = protectBlanks(text, raw);
+    if (protectedText !== text) {
+      // Deviation from upstream (spec 5.6): its tabwriter would treat tabs
+      // in the string as cell breaks, and its trimmer would delete blanks at
+      // the ends of a raw string's lines: both change the value.
+      this.warn(
+        at,
+        /[\t\v\f]/.test(text)
+          ? "string literal with a tab (or vertical tab, form feed) kept as written: alloy fmt would change its value"
+          : "raw string with spaces or tabs at the end of a line kept as written: alloy fmt would delete them",
+      );
+    }
+    this.text(protectedText, at, Kind.Other, text);
+  }
+
+  private warn(at: Position, message: string): void {
+    this.warnings.push(diagnosticAt(at, message, "warning", this.filename));
+  }
+}
+
+/** Advances a position over text written from the source. */
+function advance(from: Loc, text: string): Loc {
+  let lines = 0;
+  let i = text.indexOf("\n");
+  while (i >= 0) {
+    lines++;
+    i = text.indexOf("\n", i + 1);
+  }
+  return { offset: from.offset + byteLength(text), line: from.line + lines };
+}
+
+/** The source text of a quoted key (for the position estimate); the key is short, so decoding it is cheap. */
+function sourceKey(src: Uint8Array, pos: Position, name: string): string {
+  const delimiter = src[pos.offset] === 0x60 ? "`" : '"';
+  return delimiter + name + delimiter;
+}
+
+/**
+ * Brackets the characters of a literal that later stages would otherwise
+ * change: tab, vertical tab and form feed anywhere (cell terminators), and
+ * in raw strings the spaces before a line break (the trimmer's target).
+ * One linear pass: literals are untrusted input.
+ */
+function protectBlanks(text: string, raw: boolean): string {
+  let out: string[] | undefined;
+  let copied = 0;
+  let spaces = -1; // start of the current run of spaces
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x09 || c === 0x0b || c === 0x0c) {
+      out ??= [];
+      out.push(text.slice(copied, i), ESC, text[i]!, ESC);
+      copied = i + 1;
+      spaces = -1;
+    } else if (c === 0x20) {
+      if (spaces < 0) spaces = i;
+    } else {
+      if (c === 0x0a && raw && spaces >= 0) {
+        out ??= [];
+        out.push(text.slice(copied, spaces), ESC, text.slice(spaces, i), ESC);
+        copied = i;
+      }
+      spaces = -1;
+    }
+  }
+  if (!out) return text;
+  out.push(text.slice(copied));
+  return out.join("");
+}
