@@ -16,7 +16,17 @@ export const deadlineKey: ContextKey<number | undefined> = createContextKey<numb
   description: "fleet call deadline",
 });
 
-const ownKeys = new Set<symbol>([attemptKey.id, callTimeoutMsKey.id, deadlineKey.id]);
+/** An attempt of this call is on the wire: sent, or being sent, and not answered yet. */
+export const inFlightKey: ContextKey<boolean> = createContextKey(false, { description: "fleet attempt in flight" });
+/**
+ * An attempt of this call failed in a way that does not say whether the
+ * server carried it out (answer lost, deadline, 5xx). Set once, never cleared.
+ */
+export const mayHaveTakenEffectKey: ContextKey<boolean> = createContextKey(false, {
+  description: "fleet attempt may have taken effect",
+});
+
+const ownKeys = new Set<symbol>([attemptKey.id, callTimeoutMsKey.id, deadlineKey.id, inFlightKey.id, mayHaveTakenEffectKey.id]);
 
 export function createCallContext(parent: ContextValues | undefined): ContextValues {
   const own = createContextValues();

@@ -6,8 +6,9 @@
 // interceptors.
 import { Code, ConnectError, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createMethodUrl, runUnaryCall } from "@connectrpc/connect/protocol";
-import { callTimeoutMsKey, createCallContext, deadlineKey } from "./call-context.js";
+import { callTimeoutMsKey, createCallContext, deadlineKey, inFlightKey, mayHaveTakenEffectKey } from "./call-context.js";
 import type { Clock } from "./clock.js";
+import { mayHaveTakenEffect } from "./retry-policy.js";
 
 export interface ComposeOptions {
   /** For the request URL interceptors see (the inner transport builds its own). */
@@ -58,11 +59,20 @@ export function withInterceptors(inner: Transport, interceptors: Interceptor[], 
           if (deadline !== undefined) {
             req.header.set("Connect-Timeout-Ms", String(Math.max(1, Math.ceil(deadline - options.clock.now()))));
           }
-          return inner
-            .unary(req.method, req.signal, undefined, req.header, req.message, req.contextValues)
-            .catch((e: unknown) => {
-              throw brokenStreamAsUnavailable(e, req.signal);
-            });
+          // What the retry and error interceptors need to tell "failed" from "may have happened".
+          req.contextValues.set(inFlightKey, true);
+          return inner.unary(req.method, req.signal, undefined, req.header, req.message, req.contextValues).then(
+            (res) => {
+              req.contextValues.set(inFlightKey, false);
+              return res;
+            },
+            (e: unknown) => {
+              req.contextValues.set(inFlightKey, false);
+              const error = brokenStreamAsUnavailable(e, req.signal);
+              if (mayHaveTakenEffect(ConnectError.from(error))) req.contextValues.set(mayHaveTakenEffectKey, true);
+              throw error;
+            },
+          );
         },
       });
     },

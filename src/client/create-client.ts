@@ -70,7 +70,7 @@ const jsonOptions = { ignoreUnknownFields: true } as const;
 
 function buildInterceptors(o: ResolvedOptions, log: Log, redact: Redactor): Interceptor[] {
   const list: Interceptor[] = [errorInterceptor(o.baseUrl, redact), timeoutInterceptor(o.clock)];
-  if (o.retry !== undefined) list.push(retryInterceptor(o.retry, o.clock, o.random, log));
+  list.push(retryInterceptor(o.retry, o.clock, o.random, log));
   if (o.rateLimit !== undefined) {
     list.push(rateLimitInterceptor(createRateLimiter({ ...o.rateLimit, clock: o.clock }), log));
   }

@@ -4,7 +4,9 @@
 // unimplemented) it says what to check. Every message, metadata value and
 // cause is scrubbed of the client's secrets on the way out.
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { inFlightKey, mayHaveTakenEffectKey } from "./call-context.js";
 import { procedureOf } from "./procedure.js";
+import { NEVER_RETRY_PROCEDURES, READ_PROCEDURES } from "./retry-policy.js";
 import type { Redactor } from "./redact.js";
 
 function hintFor(code: Code, rawMessage: string, procedure: string, baseUrl: string): string | undefined {
@@ -71,12 +73,44 @@ export function toActionableError(error: ConnectError, procedure: string, baseUr
   return out;
 }
 
+/**
+ * For a call that changes something, when an attempt may have been carried
+ * out without an answer saying so: say that the outcome is unknown, and
+ * whether it was repeated.
+ */
+export function withUnknownOutcome(error: ConnectError, procedure: string): ConnectError {
+  if (READ_PROCEDURES.has(procedure)) return error;
+  const why = NEVER_RETRY_PROCEDURES.get(procedure);
+  const note =
+    `the outcome is unknown: ${procedure} may have been carried out although no answer said so` +
+    (why !== undefined ? ` (it is never repeated automatically: ${why})` : "") +
+    "; read the current state before trying again";
+  const out = new ConnectError(`${error.rawMessage}; ${note}`, error.code, error.metadata, undefined, error.cause);
+  for (const detail of error.details) out.details.push(detail);
+  unknownOutcomes.add(out);
+  return out;
+}
+
+const unknownOutcomes = new WeakSet<ConnectError>();
+
+/** Whether the client marked `error` as "the call may have been carried out" (a write whose answer was lost). */
+export function isOutcomeUnknown(error: unknown): boolean {
+  return error instanceof ConnectError && unknownOutcomes.has(error);
+}
+
 export function errorInterceptor(baseUrl: string, redact: Redactor): Interceptor {
   return (next) => async (req) => {
     try {
       return await next(req);
     } catch (e) {
-      throw toActionableError(ConnectError.from(e), procedureOf(req), baseUrl, redact);
+      const procedure = procedureOf(req);
+      let error = ConnectError.from(e);
+      const ctx = req.contextValues;
+      const unknown = ctx.get(mayHaveTakenEffectKey) || ctx.get(inFlightKey);
+      if (unknown) error = withUnknownOutcome(error, procedure);
+      const out = toActionableError(error, procedure, baseUrl, redact);
+      if (unknownOutcomes.has(error)) unknownOutcomes.add(out);
+      throw out;
     }
   };
 }

@@ -45,6 +45,12 @@ export interface FaultOptions {
    * procedure (`pipeline.v1.PipelineService/UpsertPipeline`). Default: all.
    */
   methods?: readonly string[];
+  /**
+   * Most faults in total; later calls pass untouched. With `rate: 1`, `limit:
+   * 1` fails exactly the first eligible call (a lost answer, then the retry
+   * goes through). Default: no limit.
+   */
+  limit?: number;
   /** `Retry-After` seconds sent with a `rate_limited` fault. Default 1. */
   retryAfterSeconds?: number;
   /**
@@ -74,6 +80,9 @@ export function checkFaultOptions(options: FaultOptions): void {
       throw new ConfigurationError(`unknown fault kind "${String(kind)}"; known: ${FAULT_KINDS.join(", ")}`);
     }
   }
+  if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 0)) {
+    throw new ConfigurationError(`faults.limit must be a non-negative integer, got ${String(options.limit)}`);
+  }
   if (options.kinds !== undefined && options.kinds.length === 0) {
     throw new ConfigurationError("faults.kinds must name at least one kind");
   }
@@ -87,6 +96,7 @@ export function createFaultInjector(options: FaultOptions | undefined): FaultInj
   const random = createPrng(options.seed ?? 1);
   const kinds = options.kinds ?? FAULT_KINDS;
   const methods = options.methods;
+  let left = options.limit ?? Infinity;
   return {
     options,
     decide(procedure) {
@@ -97,7 +107,8 @@ export function createFaultInjector(options: FaultOptions | undefined): FaultInj
       // Two draws per eligible call, always, so a seed fixes the whole sequence.
       const hit = random() < options.rate;
       const pick = random();
-      if (!hit) return undefined;
+      if (!hit || left <= 0) return undefined;
+      left--;
       const kind = kinds[Math.min(kinds.length - 1, Math.floor(pick * kinds.length))]!;
       return { kind, phase: FAULT_PHASES[kind] };
     },

@@ -4,13 +4,65 @@ import { describe, expect, it } from "vitest";
 import { PipelineService } from "../../gen/pipeline/v1/pipeline_pb.js";
 import { CollectorService } from "../../gen/collector/v1/collector_pb.js";
 import { isRetryableMethod, parseRetryAfter } from "../../src/client/index.js";
-import { backoffDelayMs, decideRetry, isTransientError } from "../../src/client/retry-policy.js";
+import {
+  backoffDelayMs,
+  decideRetry,
+  DELETE_PROCEDURES,
+  isTransientError,
+  mayHaveTakenEffect,
+  NEVER_RETRY_PROCEDURES,
+  READ_PROCEDURES,
+  RETRY_SAFE_PROCEDURES,
+} from "../../src/client/retry-policy.js";
+import { TenantService } from "../../src/client/tenant-limits.js";
 import { defaultRetry } from "../../src/client/index.js";
 
-describe("isRetryableMethod", () => {
-  it("refuses exactly the create methods", () => {
-    const refused = [...PipelineService.methods, ...CollectorService.methods].filter((m) => !isRetryableMethod(m)).map((m) => m.name);
-    expect(refused.sort()).toEqual(["CreateAlloyPipelines", "CreateCollector", "CreatePipeline"]);
+describe("isRetryableMethod: one allowlist", () => {
+  const generated = [...PipelineService.methods, ...CollectorService.methods, ...TenantService.methods];
+
+  it("classifies every method of the generated services deliberately", () => {
+    const undecided = generated
+      .map((m) => `${m.parent.typeName}/${m.name}`)
+      .filter((p) => !RETRY_SAFE_PROCEDURES.has(p) && !NEVER_RETRY_PROCEDURES.has(p));
+    expect(undecided).toEqual([]);
+    // And no name in the lists is a typo: each names a real method, and none is in both.
+    const real = new Set(generated.map((m) => `${m.parent.typeName}/${m.name}`));
+    expect([...RETRY_SAFE_PROCEDURES, ...NEVER_RETRY_PROCEDURES.keys()].filter((p) => !real.has(p))).toEqual([]);
+    expect([...NEVER_RETRY_PROCEDURES.keys()].filter((p) => RETRY_SAFE_PROCEDURES.has(p))).toEqual([]);
+  });
+
+  it("refuses exactly the creates and BulkUpdateCollectors", () => {
+    const refused = generated.filter((m) => !isRetryableMethod(m)).map((m) => m.name);
+    expect(refused.sort()).toEqual(["BulkUpdateCollectors", "CreateAlloyPipelines", "CreateCollector", "CreatePipeline"]);
+  });
+
+  it("allows the reads, the full replacements, the deletes and the agent calls", () => {
+    for (const name of [
+      "pipeline.v1.PipelineService/GetPipeline",
+      "pipeline.v1.PipelineService/UpsertPipeline",
+      "pipeline.v1.PipelineService/UpdatePipeline",
+      "pipeline.v1.PipelineService/SyncPipelines",
+      "pipeline.v1.PipelineService/BulkDeletePipelines",
+      "collector.v1.CollectorService/UpdateCollector",
+      "collector.v1.CollectorService/BulkDeleteCollectors",
+      "collector.v1.CollectorService/RegisterCollector",
+      "collector.v1.CollectorService/UnregisterCollector",
+      "collector.v1.CollectorService/GetConfig",
+      "tenant.v1.TenantService/GetLimits",
+    ]) {
+      expect(isRetryableMethod(name), name).toBe(true);
+    }
+  });
+
+  it("never retries a method it does not know, even one named like a read", () => {
+    expect(isRetryableMethod("pipeline.v1.PipelineService/PatchPipeline")).toBe(false);
+    expect(isRetryableMethod("pipeline.v1.PipelineService/GetPipelineSomethingNew")).toBe(false);
+    expect(isRetryableMethod({ name: "ListPipelines", parent: { typeName: "pipeline.v2.PipelineService" } })).toBe(false);
+    expect(isRetryableMethod({ name: "ListPipelines", parent: { typeName: "pipeline.v1.PipelineService" } })).toBe(true);
+  });
+
+  it("the reads and deletes are in the allowlist", () => {
+    for (const p of [...READ_PROCEDURES, ...DELETE_PROCEDURES]) expect(RETRY_SAFE_PROCEDURES.has(p), p).toBe(true);
   });
 });
 
@@ -43,7 +95,9 @@ describe("backoff", () => {
 describe("isTransientError", () => {
   it.each([
     [new ConnectError("x", Code.Unavailable), true],
-    [new ConnectError("x", Code.ResourceExhausted), true],
+    // A quota (the pipeline limit) is resource_exhausted without Retry-After: waiting does not help.
+    [new ConnectError("x", Code.ResourceExhausted), false],
+    [new ConnectError("x", Code.ResourceExhausted, { "retry-after": "1" }), true],
     [new ConnectError("x", Code.DeadlineExceeded), true],
     [new ConnectError("socket hang up", Code.Aborted, undefined, undefined, Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })), true],
     [new ConnectError("fetch failed", Code.Unknown, undefined, undefined, new TypeError("fetch failed", { cause: { code: "UND_ERR_SOCKET" } })), true],
@@ -58,7 +112,7 @@ describe("isTransientError", () => {
 
 describe("decideRetry", () => {
   const policy = { ...defaultRetry, attemptTimeoutMs: undefined };
-  const list = { name: "ListPipelines" };
+  const list = "pipeline.v1.PipelineService/ListPipelines";
   const base = { method: list, attempt: 1, policy, nowMs: 0, deadlineMs: undefined, random: () => 0.5 };
 
   it("waits for Retry-After when it is within the cap, else stops", () => {
@@ -72,5 +126,21 @@ describe("decideRetry", () => {
     expect(decideRetry({ ...base, error: err, attempt: 4 }).retry).toBe(false);
     expect(decideRetry({ ...base, error: err, deadlineMs: 100 }).retry).toBe(false); // 125 ms would pass it
     expect(decideRetry({ ...base, error: err, deadlineMs: 1000 })).toEqual({ retry: true, delayMs: 125, reason: "backoff" });
+  });
+});
+
+describe("mayHaveTakenEffect", () => {
+  const answered = { "content-type": "application/json" };
+  it.each([
+    ["a reset after sending", new ConnectError("socket hang up", Code.Aborted, undefined, undefined, Object.assign(new Error("x"), { code: "ECONNRESET" })), true],
+    ["an attempt's deadline", new ConnectError("attempt 1 did not complete", Code.DeadlineExceeded), true],
+    ["a 503 from a server or gateway", new ConnectError("down", Code.Unavailable, answered), true],
+    ["a 500", new ConnectError("boom", Code.Internal, answered), true],
+    ["a refused connection", new ConnectError("refused", Code.Unavailable, undefined, undefined, Object.assign(new Error("x"), { code: "ECONNREFUSED" })), false],
+    ["a rate limit", new ConnectError("slow down", Code.ResourceExhausted, { ...answered, "retry-after": "1" }), false],
+    ["not_found from the server", new ConnectError("gone", Code.NotFound, answered), false],
+    ["invalid_argument from the server", new ConnectError("bad", Code.InvalidArgument, answered), false],
+  ])("%s → %s", (_name, error, expected) => {
+    expect(mayHaveTakenEffect(error)).toBe(expected);
   });
 });
