@@ -5,6 +5,7 @@ export default defineConfig({
   resolve: {
     // Examples import the package by name, as users do; resolve it to the sources.
     alias: [
+      { find: /^fleet-pipelines\/emulator$/, replacement: fileURLToPath(new URL("./src/emulator-entry.ts", import.meta.url)) },
       { find: /^fleet-pipelines\/gen$/, replacement: fileURLToPath(new URL("./src/gen.ts", import.meta.url)) },
       { find: /^fleet-pipelines$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
     ],

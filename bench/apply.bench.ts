@@ -12,14 +12,13 @@
 // the rate, not on the CPU, so this only shortens the bench.
 import {
   createFleetClient,
-  normalizeSpec,
-  pipelineMessageFromSpec,
   syncPipelines,
   type FleetClient,
   type PipelineSpec,
   type SourceScope,
 } from "../src/index.js";
 import { startEmulator, type PipelineSeed } from "../src/emulator/index.js";
+import { normalizeSpec, pipelineMessageFromSpec } from "../src/pipelines/index.js";
 import type { Reporter } from "./report.js";
 
 const RPS = 3;

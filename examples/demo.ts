@@ -12,12 +12,11 @@ import {
   renderCollectorPreviewText,
   renderPlanText,
   renderResultText,
-  startEmulator,
   syncPipelines,
-  type EmulatorSeed,
   type SourceScope,
   type SyncPlan,
 } from "fleet-pipelines";
+import { startEmulator, type EmulatorSeed } from "fleet-pipelines/emulator";
 import { isMain } from "./scripts/connect.js";
 
 const FOLDER = "examples/pipelines";

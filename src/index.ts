@@ -1,7 +1,21 @@
-// The public surface of fleet-pipelines. Every exported name is listed
-// explicitly: nothing becomes public by accident.
+// `fleet-pipelines`: the SDK. Every exported name is listed explicitly, so
+// nothing becomes public by accident; etc/fleet-pipelines.api.md is the
+// checked-in report of this surface (`npm run api:check` in CI). The
+// emulator and its test helpers are `fleet-pipelines/emulator`; the
+// generated messages are `fleet-pipelines/gen`.
+//
+// Startup: only what a synchronous export needs is imported here. The
+// asynchronous entry points that need the apply layer or node:fs come from
+// ./on-demand.js and load on their first call; the Node transport loads on
+// the client's first call. The CommonJS build goes further: each line below
+// is required on first access of one of its names (see tsup.config.ts).
 
+// --- errors ---
 export { FleetError, ConfigurationError } from "./errors/index.js";
+// Connect's error type and codes, for `error instanceof ConnectError && error.code === Code.NotFound`.
+export { ConnectError, Code } from "@connectrpc/connect";
+
+// --- pipelines (the desired state) ---
 export type {
   ConfigTypeName,
   JsonObject,
@@ -10,6 +24,7 @@ export type {
   SourceScope,
   SourceTypeName,
 } from "./pipelines/spec.js";
+export type { DiffField, FieldDiff, RemotePipeline, SourceRef } from "./pipelines/index.js";
 
 // --- matchers ---
 export {
@@ -24,42 +39,16 @@ export {
 } from "./matchers/index.js";
 export type { MatchOperator, Matcher, MatchOptions } from "./matchers/index.js";
 
-// --- pipelines (model) ---
-export {
-  normalizeSpec,
-  normalizeContents,
-  canonicalMatcherSet,
-  remoteFromPipeline,
-  pipelineMessageFromSpec,
-  diffSpecs,
-  diffRemote,
-  specsEqual,
-  sourceMatchesScope,
-  formatSource,
-  sourceTypeToProto,
-  sourceTypeFromProto,
-  configTypeToProto,
-  configTypeFromProto,
-  validateSpec,
-} from "./pipelines/index.js";
-export type {
-  DiffField,
-  FieldDiff,
-  NormalizedPipelineSpec,
-  RemotePipeline,
-  SourceRef,
-  SpecIssue,
-  SpecIssueField,
-} from "./pipelines/index.js";
-
-// --- loader ---
-export { loadPipelines, LoadError, formatLoadIssue, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_MATCHERS } from "./loader/index.js";
+// --- loader (Node only; loads with the first call) ---
+export { loadPipelines } from "./on-demand.js";
+// The loader's error class and issue printer, without the loader (and node:fs) itself.
+export { LoadError } from "./loader/load-error.js";
+export { formatLoadIssue } from "./loader/format.js";
 export type { LoadIssue, LoadIssueCode, LoadIssueSeverity, LoadOptions, LoadResult } from "./loader/index.js";
 
 // --- plan ---
 export {
   planSync,
-  fingerprintRemote,
   checkStale,
   assertApplicable,
   parsePlan,
@@ -73,6 +62,7 @@ export type {
   ActionKind,
   Finding,
   FindingCode,
+  LimitSource,
   PlanAction,
   PlanCounts,
   PlanSyncInput,
@@ -89,23 +79,17 @@ export {
   renderPlanJson,
   renderFindingText,
   renderFindingMarkdown,
+  renderResultText,
+  renderResultMarkdown,
+  renderResultJson,
+  renderCollectorPreviewText,
+  renderCollectorPreviewMarkdown,
   unifiedDiff,
-  safeText,
 } from "./render/index.js";
-export type { TextRenderOptions, MarkdownRenderOptions, UnifiedDiffOptions } from "./render/index.js";
+export type { MarkdownRenderOptions, ResultTextOptions, TextRenderOptions, UnifiedDiffOptions } from "./render/index.js";
 
 // --- client ---
-export {
-  createFleetClient,
-  createRateLimiter,
-  defaultRateLimit,
-  defaultRetry,
-  defaultTimeoutMs,
-  isRetryableMethod,
-  normalizeBaseUrl,
-  parseRetryAfter,
-  parseTenantLimits,
-} from "./client/index.js";
+export { createFleetClient } from "./client/index.js";
 export type {
   Clock,
   FleetAuth,
@@ -116,24 +100,14 @@ export type {
   LogLevel,
   Logger,
   RateLimitOptions,
-  RateLimiter,
-  RateLimiterOptions,
   RetryOptions,
   TenantLimits,
 } from "./client/index.js";
 
-// --- apply ---
-export {
-  ApplyError,
-  applyPlan,
-  exportPipelines,
-  pipelineFiles,
-  previewCollectors,
-  resolvePipelineLimit,
-  syncPipelines,
-  validatePipelines,
-  verifyScope,
-} from "./apply/index.js";
+// --- apply (loads with the first call) ---
+export { applyPlan, exportPipelines, previewCollectors, resolvePipelineLimit, syncPipelines, validatePipelines } from "./on-demand.js";
+// The class alone, so that `instanceof ApplyError` needs no apply layer.
+export { ApplyError } from "./apply/errors.js";
 export type {
   ApplyChanges,
   ApplyErrorCode,
@@ -151,42 +125,13 @@ export type {
   ExportedFile,
   PipelinesClient,
   RemoteValidationResult,
+  ResolvedLimit,
   SyncPipelinesOptions,
   SyncPipelinesResult,
   ValidatePipelinesOptions,
   Verification,
   VerificationDifference,
 } from "./apply/index.js";
-export {
-  renderResultText,
-  renderResultMarkdown,
-  renderResultJson,
-  renderCollectorPreviewText,
-  renderCollectorPreviewMarkdown,
-} from "./render/index.js";
-export type { ResultTextOptions } from "./render/index.js";
-
-// --- emulator ---
-export { startEmulator, FAULT_KINDS, FAULT_PHASES } from "./emulator/index.js";
-export type {
-  BasicAuthCredentials,
-  CollectorJson,
-  CollectorSeed,
-  EmptyMatchersMode,
-  Emulator,
-  EmulatorLimits,
-  EmulatorOptions,
-  EmulatorSeed,
-  EmulatorState,
-  FaultDecision,
-  FaultKind,
-  FaultOptions,
-  FaultPhase,
-  PipelineJson,
-  PipelineRevisionJson,
-  PipelineSeed,
-  RequestLogEntry,
-} from "./emulator/index.js";
 
 // --- SDK surface: the public Pipeline type, the resource API, the API errors ---
 export {

@@ -5,7 +5,6 @@ import {
   SafetyCheckError,
   loadPipelines,
   planSync,
-  remoteFromPipeline,
   renderPlanText,
   renderResultText,
   resolvePipelineLimit,
@@ -31,7 +30,7 @@ export async function planAndApply(
 ): Promise<{ plan: SyncPlan; result?: ApplyResult }> {
   const log = options.log ?? ((t: string) => process.stdout.write(t));
   const { specs } = await loadPipelines(options.dir);
-  const remote = (await client.pipelines.listPipelines({})).pipelines.map(remoteFromPipeline);
+  const remote = (await client.pipelines.listPipelines({})).pipelines;
   const plan = planSync({
     desired: specs,
     remote,
