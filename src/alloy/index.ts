@@ -9,6 +9,12 @@ import { parse } from "./parser.js";
 export type * from "./ast.js";
 export type { AlloyDiagnostic, AlloyDiagnosticSeverity } from "./diagnostics.js";
 export { AlloySyntaxError, formatAlloyDiagnostic } from "./diagnostics.js";
+export { checkAlloy } from "./check.js";
+export type { AlloyCheckContext, AlloyCheckOptions } from "./check.js";
+export { blockIdentity, referencesIn, walkAlloy } from "./walk.js";
+export type { AlloyNode, AlloyReference } from "./walk.js";
+export { alloyStringValue } from "./quote.js";
+export { MAX_NESTING as ALLOY_MAX_NESTING } from "./parser.js";
 
 export interface AlloyParseOptions {
   /** Used in diagnostics and kept on the tree. */

@@ -24,10 +24,10 @@ export interface CollectorPreview {
 
 export interface CollectorPreviewOptions {
   /** `local` (default): one listing, matchers evaluated here. `server`: one ListCollectors per pipeline. */
-  strategy?: "local" | "server";
+  strategy?: "local" | "server" | undefined;
   /** How a pipeline without matchers is counted (local strategy). Default `FLEET_EMPTY_MATCHERS` (`"none"`), as the emulator's GetConfig. */
-  emptyMatchers?: "all" | "none";
-  signal?: AbortSignal;
+  emptyMatchers?: "all" | "none" | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /**

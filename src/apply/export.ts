@@ -20,10 +20,10 @@ export interface ExportPipelinesOptions {
   /** The folder to write into (created when missing). */
   dir: string;
   /** Only pipelines whose source is exactly this scope. Default: every pipeline. */
-  scope?: SourceScope;
+  scope?: SourceScope | undefined;
   /** Replace files that already exist. Default false: an existing file is an error naming it. */
-  overwrite?: boolean;
-  signal?: AbortSignal;
+  overwrite?: boolean | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface ExportPipelinesResult {

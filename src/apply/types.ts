@@ -86,15 +86,15 @@ export interface ApplyResult {
 
 export interface ApplyOptions {
   /** Default `"sync"`. */
-  mode?: ApplyMode;
-  signal?: AbortSignal;
-  onProgress?: (event: ApplyProgress) => void;
+  mode?: ApplyMode | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((event: ApplyProgress) => void) | undefined;
   /** Read back and check the scope after writing. Default true. */
-  verify?: boolean;
+  verify?: boolean | undefined;
   /** Apply even when the remote changed since the plan was made. Default false. */
-  force?: boolean;
+  force?: boolean | undefined;
   /** Fallback only: parallel writes in flight (the client's rate limiter still paces them). Default 4. */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Clock for `durationMs`, in milliseconds. Default `performance.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }

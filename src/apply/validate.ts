@@ -17,10 +17,10 @@ export interface RemoteValidationResult {
 
 export interface ValidatePipelinesOptions {
   /** Sent as each pipeline's source, as a real write would. Optional. */
-  scope?: SourceScope;
-  signal?: AbortSignal;
+  scope?: SourceScope | undefined;
+  signal?: AbortSignal | undefined;
   /** Parallel calls in flight (the client's rate limiter still paces them). Default 4. */
-  concurrency?: number;
+  concurrency?: number | undefined;
 }
 
 /**

@@ -30,6 +30,7 @@ import { parseTenantLimits, TenantService, type TenantLimits } from "./tenant-li
 import { timeoutInterceptor } from "./timeout-interceptor.js";
 import { userAgentInterceptor } from "./user-agent-interceptor.js";
 import { createCollectorsResource, createPipelinesResource, type CollectorsResource, type PipelinesResource } from "./resources/index.js";
+import { callOptions } from "./resources/request.js";
 
 export interface GetLimitsOptions {
   signal?: AbortSignal | undefined;
@@ -131,8 +132,8 @@ export function createFleetClient(options: FleetClientOptions): FleetClient {
     pipelines: { ...rawPipelines, ...createPipelinesResource(rawPipelines) },
     collectors: { ...rawCollectors, ...createCollectorsResource(rawCollectors) },
     raw: { pipelines: rawPipelines, collectors: rawCollectors },
-    async getLimits(callOptions) {
-      const response = await tenant.getLimits({}, callOptions);
+    async getLimits(options) {
+      const response = await tenant.getLimits({}, callOptions(options));
       return parseTenantLimits(toJson(StructSchema, response));
     },
   };

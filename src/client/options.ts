@@ -12,55 +12,55 @@ export type FleetAuth = { user: string; token: string } | { bearerToken: string 
 
 export interface RetryOptions {
   /** Attempts in total, the first one included (1 = never retry). Default 4. */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** Upper bound of the first backoff; doubles per retry (full jitter). Default 250. */
-  initialDelayMs?: number;
+  initialDelayMs?: number | undefined;
   /** Upper bound of any backoff. Default 5000. */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /** Longest `Retry-After` honoured; a longer one ends the retries. Default 20000. */
-  maxRetryAfterMs?: number;
+  maxRetryAfterMs?: number | undefined;
   /** Deadline of one attempt, after which it is abandoned and retried. Default: none (each attempt may use what is left of `timeoutMs`). */
-  attemptTimeoutMs?: number;
+  attemptTimeoutMs?: number | undefined;
 }
 
 export interface RateLimitOptions {
   /** Sustained rate. Default 3 (the service's published limit). */
-  requestsPerSecond?: number;
+  requestsPerSecond?: number | undefined;
   /** Requests that may go at once after a quiet period. Default 2 (one below the service's burst, to absorb network jitter). */
-  burst?: number;
+  burst?: number | undefined;
 }
 
 export interface FleetClientOptions {
   /** Host root, or the URL copied from the Fleet Management UI (…/pipeline.v1.PipelineService/). */
   baseUrl: string;
   /** Credentials. Default: none (for an emulator without auth). */
-  auth?: FleetAuth;
+  auth?: FleetAuth | undefined;
   /** Allow http:// to a host that is not loopback. Default false. */
-  allowInsecureHttp?: boolean;
+  allowInsecureHttp?: boolean | undefined;
   /** Deadline of each call, retries and rate-limit waits included; 0 = none. Default 30000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retry policy; `false` turns retries off. Default on, with the RetryOptions defaults. */
-  retry?: boolean | RetryOptions;
+  retry?: boolean | RetryOptions | undefined;
   /** Client-side token bucket shared by every call of this client; `false` turns it off. Default 3 req/s, burst 2. */
-  rateLimit?: boolean | RateLimitOptions;
+  rateLimit?: boolean | RateLimitOptions | undefined;
   /** Binary protobuf (true) or JSON (false) for the pipeline and collector services. Default true. */
-  useBinaryFormat?: boolean;
+  useBinaryFormat?: boolean | undefined;
   /** HTTP version of the default transport. Default "1.1". */
-  httpVersion?: "1.1" | "2";
+  httpVersion?: "1.1" | "2" | undefined;
   /** Appended to the User-Agent `fleet-pipelines/<version>`. Default none. */
-  userAgent?: string;
+  userAgent?: string | undefined;
   /** Receives one line per attempt and per retry; secrets are redacted. Default: no logging. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Lowest level passed to `logger`. Default "info". */
-  logLevel?: LogLevel;
+  logLevel?: LogLevel | undefined;
   /** A Connect transport to use instead of the default connect-node one; auth, retries, rate limit, timeouts and logging still apply. */
-  transport?: Transport;
+  transport?: Transport | undefined;
   /** fetch used by getLimits() when `transport` is given (or to force it). Default: globalThis.fetch with `transport`, else the node transport. */
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
   /** Time source for backoff, rate limiting and durations (tests). Default: the system clock. */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** Random source in [0, 1) for backoff jitter (tests). Default Math.random. */
-  random?: () => number;
+  random?: (() => number) | undefined;
 }
 
 export const defaultTimeoutMs = 30_000;

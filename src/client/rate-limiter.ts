@@ -12,7 +12,7 @@ export interface RateLimiter {
 export interface RateLimiterOptions {
   requestsPerSecond: number;
   burst: number;
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 interface Waiter {

@@ -37,27 +37,27 @@ export interface FaultOptions {
   /** Probability in [0, 1] that an eligible call gets a fault. */
   rate: number;
   /** PRNG seed; the same seed and call sequence give the same faults. Default 1. */
-  seed?: number;
+  seed?: number | undefined;
   /** The kinds to draw from, uniformly. Default: all of `FAULT_KINDS`. */
-  kinds?: readonly FaultKind[];
+  kinds?: readonly FaultKind[] | undefined;
   /**
    * Only these RPCs are eligible, by method name (`UpsertPipeline`) or full
    * procedure (`pipeline.v1.PipelineService/UpsertPipeline`). Default: all.
    */
-  methods?: readonly string[];
+  methods?: readonly string[] | undefined;
   /**
    * Most faults in total; later calls pass untouched. With `rate: 1`, `limit:
    * 1` fails exactly the first eligible call (a lost answer, then the retry
    * goes through). Default: no limit.
    */
-  limit?: number;
+  limit?: number | undefined;
   /** `Retry-After` seconds sent with a `rate_limited` fault. Default 1. */
-  retryAfterSeconds?: number;
+  retryAfterSeconds?: number | undefined;
   /**
    * How long a `timeout` fault holds the answer when the request carries no
    * `Connect-Timeout-Ms`. Default 5000.
    */
-  holdMs?: number;
+  holdMs?: number | undefined;
 }
 
 export interface FaultDecision {

@@ -37,51 +37,51 @@ export interface EmulatorLimits {
 
 export interface EmulatorOptions {
   /** TCP port; 0 (default) picks a free one. */
-  port?: number;
+  port?: number | undefined;
   /** Interface to listen on. Default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /** Most pipelines the stack may hold. Default 200; `Infinity` for no limit. */
-  pipelineLimit?: number;
+  pipelineLimit?: number | undefined;
   /** Most collectors the stack may hold. Default: no limit. */
-  collectorLimit?: number;
+  collectorLimit?: number | undefined;
   /** When set, every RPC needs HTTP Basic auth with exactly these credentials. */
-  auth?: BasicAuthCredentials;
+  auth?: BasicAuthCredentials | undefined;
   /**
    * Calls per second across the management RPCs (every RPC but the two
    * below); excess calls get 429 `resource_exhausted`. Default: no limit.
    */
-  rps?: number;
+  rps?: number | undefined;
   /**
    * Calls per second for what collectors call on their own, GetConfig and
    * RegisterCollector, which the service limits separately (20/s where the
    * rest has 3/s). Default: no limit.
    */
-  agentRps?: number;
+  agentRps?: number | undefined;
   /** Delay added before every RPC is answered, in ms. Default 0. */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   /** Seeded random faults. Default: none. */
-  faults?: FaultOptions;
+  faults?: FaultOptions | undefined;
   /** What a pipeline without matchers matches in ListPipelines attribute filters. Default "none". */
-  emptyMatchers?: EmptyMatchersMode;
+  emptyMatchers?: EmptyMatchersMode | undefined;
   /** Load the state from this JSON file at start (if it exists) and save every change to it. */
-  stateFile?: string;
+  stateFile?: string | undefined;
   /** Overrides for the GetLimits answer (`null` removes a field). Defaults follow the options above. */
-  limits?: { [K in keyof EmulatorLimits]?: number | null };
+  limits?: { [K in keyof EmulatorLimits]?: number | null } | undefined;
   /** How many calls the request log keeps. Default 10 000. */
-  requestLogLimit?: number;
+  requestLogLimit?: number | undefined;
   /** Clock in ms for timestamps and the rate limiter. Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Called after each RPC is answered. */
-  onRequest?: (entry: RequestLogEntry) => void;
+  onRequest?: ((entry: RequestLogEntry) => void) | undefined;
   /**
    * Called before each RPC is handled (after auth and the rate limit, before
    * the faults), with the store: a test acts here as another writer between
    * a client's calls. Returning "empty" answers the call 200 with an empty
    * message without handling it, as a flaky gateway might.
    */
-  beforeRequest?: (entry: Readonly<RequestLogEntry>, store: EmulatorStore) => void | "empty";
+  beforeRequest?: ((entry: Readonly<RequestLogEntry>, store: EmulatorStore) => void | "empty") | undefined;
   /** Called when writing the state file fails. Default: print to stderr. */
-  onStateFileError?: (error: unknown) => void;
+  onStateFileError?: ((error: unknown) => void) | undefined;
 }
 
 export interface Emulator {

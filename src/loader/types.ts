@@ -7,15 +7,15 @@ export interface LoadOptions {
    * folders to skip. `*` and `?` stay within one path segment, `**` spans any
    * number of segments. Default none.
    */
-  exclude?: string[];
+  exclude?: string[] | undefined;
   /** Largest file read, checked before reading. Default 1 MiB (1 048 576). */
-  maxFileBytes?: number;
+  maxFileBytes?: number | undefined;
   /** Most matchers one pipeline may have. Default 100. */
-  maxMatchers?: number;
+  maxMatchers?: number | undefined;
   /** Stops the load; the promise rejects with the signal's reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Directory that display paths are made relative to. Default `process.cwd()`. */
-  cwd?: string;
+  cwd?: string | undefined;
 }
 
 export interface LoadResult {

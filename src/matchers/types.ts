@@ -17,7 +17,7 @@ export interface MatchOptions {
    * attribute set. `"none"`: an empty list matches nothing (what Fleet
    * Management is suspected to do for a pipeline without matchers).
    */
-  emptyMatchers?: "all" | "none";
+  emptyMatchers?: "all" | "none" | undefined;
 }
 
 /** The longest accepted matcher text, in characters (Unicode code points). */

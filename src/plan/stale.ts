@@ -7,7 +7,7 @@ import type { Finding, SyncPlan } from "./types.js";
 
 export interface StaleCheckOptions {
   /** Apply anyway: the finding is still returned, as a non-blocking warning. */
-  force?: boolean;
+  force?: boolean | undefined;
 }
 
 /**

@@ -64,16 +64,16 @@ export interface Finding {
 
 export interface SyncPolicy {
   /** Names whose takeover from another source is allowed, or `"*"` for all. Default none. */
-  allowTakeover?: string[] | "*";
+  allowTakeover?: string[] | "*" | undefined;
   /** Allow an empty desired set to delete everything in the scope. Default false. */
-  allowEmpty?: boolean;
+  allowEmpty?: boolean | undefined;
   /** Raise the mass-delete guard: up to this many deletes pass. */
-  maxDeletes?: number;
+  maxDeletes?: number | undefined;
   /**
    * Pipelines the plan may delete or change although pipelines outside the
    * desired set read their exports (DEPENDENCY_BROKEN), or `"*"` for all. Default none.
    */
-  allowDependencyBreak?: string[] | "*";
+  allowDependencyBreak?: string[] | "*" | undefined;
 }
 
 /** Where a plan's pipeline limit came from. */

@@ -22,15 +22,15 @@ import { unifiedDiff } from "./unified-diff.js";
 
 export interface MarkdownRenderOptions {
   /** Heading text. Default `Fleet pipelines plan`. */
-  title?: string;
+  title?: string | undefined;
   /** Include collapsible diffs of changed fields. Default true. */
-  contentDiff?: boolean;
+  contentDiff?: boolean | undefined;
   /** At most this many diff lines per pipeline. Default 200. */
-  maxDiffLines?: number;
+  maxDiffLines?: number | undefined;
   /** At most this many rows in the table of changes (a PR comment holds 65 536 characters). Default 300. */
-  maxActions?: number;
+  maxActions?: number | undefined;
   /** List unchanged pipelines in the table too. Default false. */
-  showUnchanged?: boolean;
+  showUnchanged?: boolean | undefined;
 }
 
 const KIND_WORDS: Record<PlanAction["kind"], string> = {

@@ -5,7 +5,7 @@ import { displayName, markdownCode, markdownEscape, safeText } from "./escape.js
 
 export interface ResultTextOptions {
   /** ANSI colours. Default false. */
-  color?: boolean;
+  color?: boolean | undefined;
 }
 
 const ANSI = { red: "\u001b[31m", green: "\u001b[32m", yellow: "\u001b[33m", bold: "\u001b[1m", reset: "\u001b[0m" };

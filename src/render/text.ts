@@ -22,13 +22,13 @@ import { unifiedDiff } from "./unified-diff.js";
 
 export interface TextRenderOptions {
   /** ANSI colours. Default false: pass true only when writing to a TTY. */
-  color?: boolean;
+  color?: boolean | undefined;
   /** Show a unified diff of changed contents. Default true. */
-  contentDiff?: boolean;
+  contentDiff?: boolean | undefined;
   /** At most this many diff lines per field; the rest is counted. Default 200. */
-  maxDiffLines?: number;
+  maxDiffLines?: number | undefined;
   /** List unchanged pipelines too. Default false (they are counted). */
-  showUnchanged?: boolean;
+  showUnchanged?: boolean | undefined;
 }
 
 type Paint = (text: string) => string;

@@ -11,10 +11,10 @@ export interface DiffOp {
 
 export interface UnifiedDiffOptions {
   /** Unchanged lines shown around each change. Default 3. */
-  context?: number;
+  context?: number | undefined;
   /** When both labels are given, `--- from` / `+++ to` header lines come first. */
-  fromLabel?: string;
-  toLabel?: string;
+  fromLabel?: string | undefined;
+  toLabel?: string | undefined;
 }
 
 /** The shortest edit script turning lines `a` into lines `b`. */
