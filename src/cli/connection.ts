@@ -3,6 +3,7 @@
 // the process list and the shell history.
 import { createFleetClient, type FleetClient, type FleetClientOptions, type Logger } from "../client/index.js";
 import { numberFlag, UsageError } from "./command.js";
+import { safeText } from "../render/index.js";
 import { readToken } from "./token.js";
 import type { CliIo } from "./io.js";
 
@@ -62,7 +63,7 @@ function stderrLogger(io: CliIo): Logger {
     (level: string) =>
     (message: string, fields?: Record<string, unknown>): void => {
       const extra = fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : "";
-      io.stderr.write(`[${level}] ${message}${extra}\n`);
+      io.stderr.write(`[${level}] ${safeText(message + extra)}\n`);
     };
   return { debug: line("debug"), info: line("info"), warn: line("warn"), error: line("error") };
 }

@@ -4,6 +4,7 @@
 import { appendFile } from "node:fs/promises";
 import type { LoadIssue } from "../loader/index.js";
 import type { Finding } from "../plan/index.js";
+import { safeText } from "../render/index.js";
 import type { CliIo } from "./io.js";
 
 export function onGitHubActions(env: CliIo["env"]): boolean {
@@ -27,13 +28,20 @@ export interface AnnotationTarget {
   title?: string;
 }
 
-/** One `::error file=…,line=…::message` line. */
+/**
+ * One `::error file=…,line=…::message` line. The message and title are made
+ * printable first (safeText: no terminal escape, no line break, no bidi
+ * control reaches the log), then escaped by the runner's rules. The file is
+ * escaped by the runner's rules only, so that GitHub can link it, unless it
+ * holds a character safeText would change: such a path is shown escaped
+ * (GitHub then cannot link it; a name like that is hostile anyway).
+ */
 export function annotation(level: AnnotationLevel, message: string, target: AnnotationTarget): string {
-  const props = [`file=${escapeCommandProperty(target.file)}`];
-  if (target.line !== undefined) props.push(`line=${target.line}`);
-  if (target.column !== undefined) props.push(`col=${target.column}`);
-  if (target.title !== undefined) props.push(`title=${escapeCommandProperty(target.title)}`);
-  return `::${level} ${props.join(",")}::${escapeCommandData(message)}\n`;
+  const props = [`file=${escapeCommandProperty(safeText(target.file))}`];
+  if (target.line !== undefined) props.push(`line=${Math.trunc(target.line)}`);
+  if (target.column !== undefined) props.push(`col=${Math.trunc(target.column)}`);
+  if (target.title !== undefined) props.push(`title=${escapeCommandProperty(safeText(target.title))}`);
+  return `::${level} ${props.join(",")}::${escapeCommandData(safeText(message))}\n`;
 }
 
 function levelOf(severity: string, blocking: boolean): AnnotationLevel {

@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import type { SyncPipelinesOptions } from "../apply/index.js";
 import type { FleetClient } from "../client/index.js";
-import { LoadError, formatLoadIssue, loadPipelines, type LoadResult } from "../loader/index.js";
+import { formatLoadIssue, loadPipelines, type LoadResult } from "../loader/index.js";
 import type { SourceScope } from "../pipelines/index.js";
 import type { SyncPolicy } from "../plan/index.js";
 import { numberFlag, UsageError } from "./command.js";
@@ -76,8 +76,9 @@ export function limitFromFlags(values: { limit?: string | undefined }): number |
 }
 
 /**
- * Loads the folder. Problems go to stderr (and become annotations under
- * GitHub Actions); a folder that cannot be loaded gives `undefined`.
+ * Loads the folder. Warnings go to stderr (and become annotations under
+ * GitHub Actions); a folder that cannot be loaded throws its LoadError, which
+ * the CLI reports as findings with exit 3 (src/cli/failure.ts).
  */
 export async function loadFolder(
   dir: string,
@@ -85,18 +86,10 @@ export async function loadFolder(
   io: CliIo,
   annotate: (lines: string[]) => void,
 ): Promise<LoadResult | undefined> {
-  try {
-    const loaded = await loadPipelines(resolve(io.cwd, dir), { cwd: io.cwd, signal: io.signal, ...(exclude ? { exclude } : {}) });
-    for (const w of loaded.warnings) io.stderr.write(formatLoadIssue(w) + "\n");
-    if (onGitHubActions(io.env)) annotate(loadIssueAnnotations(loaded.warnings));
-    return loaded;
-  } catch (error) {
-    if (!(error instanceof LoadError)) throw error;
-    io.stderr.write(`error: ${dir} cannot be loaded (${error.issues.filter((i) => i.severity === "error").length} problem(s)):\n`);
-    for (const issue of error.issues) io.stderr.write(formatLoadIssue(issue) + "\n");
-    if (onGitHubActions(io.env)) annotate(loadIssueAnnotations(error.issues));
-    return undefined;
-  }
+  const loaded = await loadPipelines(resolve(io.cwd, dir), { cwd: io.cwd, signal: io.signal, ...(exclude ? { exclude } : {}) });
+  for (const w of loaded.warnings) io.stderr.write(formatLoadIssue(w) + "\n");
+  if (onGitHubActions(io.env)) annotate(loadIssueAnnotations(loaded.warnings));
+  return loaded;
 }
 
 export interface FolderRun {

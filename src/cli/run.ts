@@ -1,11 +1,11 @@
 // Dispatch: global flags, `help`, and the chosen command, with every error
 // turned into a message on stderr and an exit code. Nothing here exits the
 // process or reads process.env: main.ts does that.
-import { FleetError } from "../errors/index.js";
 import { VERSION } from "../version.js";
-import { UsageError } from "./command.js";
+import { safeText } from "../render/index.js";
 import { COMMANDS, findCommand } from "./commands/index.js";
 import { EXIT_ERROR, EXIT_OK } from "./exit-codes.js";
+import { reportFailure } from "./failure.js";
 import type { CliIo } from "./io.js";
 
 export const PROGRAM = "fleet-pipelines";
@@ -31,14 +31,29 @@ export function rootUsage(): string {
 }
 
 /** Flags before `--` only: after it everything is an argument. */
-function wantsHelp(argv: string[]): boolean {
+function flagsOf(argv: string[]): string[] {
   const end = argv.indexOf("--");
-  const flags = end < 0 ? argv : argv.slice(0, end);
+  return end < 0 ? argv : argv.slice(0, end);
+}
+
+function wantsHelp(argv: string[]): boolean {
+  const flags = flagsOf(argv);
   return flags.includes("--help") || flags.includes("-h");
 }
 
+/** The value of `--dir` as given (for the load-failure headline), if any. */
+function dirFlag(argv: string[]): string | undefined {
+  const flags = flagsOf(argv);
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i]!;
+    if (flag === "--dir") return flags[i + 1];
+    if (flag.startsWith("--dir=")) return flag.slice("--dir=".length);
+  }
+  return undefined;
+}
+
 function unknownCommand(name: string, io: CliIo): number {
-  io.stderr.write(`error: unknown command ${JSON.stringify(name)}\n\n${rootUsage()}\n`);
+  io.stderr.write(`error: unknown command ${safeText(JSON.stringify(name))}\n\n${rootUsage()}\n`);
   return EXIT_ERROR;
 }
 
@@ -64,7 +79,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_OK;
   }
   if (first.startsWith("-")) {
-    io.stderr.write(`error: unknown flag ${JSON.stringify(first)}\n\n${rootUsage()}\n`);
+    io.stderr.write(`error: unknown flag ${safeText(JSON.stringify(first))}\n\n${rootUsage()}\n`);
     return EXIT_ERROR;
   }
   const entry = findCommand(first);
@@ -74,17 +89,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(command.usage + "\n");
     return EXIT_OK;
   }
+  // Whether the command wrote to stdout: under --json a failure then adds no second document.
+  let wroteStdout = false;
+  const tracked: CliIo = {
+    ...io,
+    stdout: {
+      write: (text: string) => {
+        wroteStdout = true;
+        return io.stdout.write(text);
+      },
+    },
+  };
   try {
-    return await command.run(rest, io);
+    return await command.run(rest, tracked);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`error: ${error.message}\n\n${command.usage}\n`);
-    } else if (error instanceof FleetError) {
-      io.stderr.write(`error: ${error.message}\n`);
-    } else {
-      io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-      if (io.env["FLEET_DEBUG"] && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    }
-    return EXIT_ERROR;
+    const dir = dirFlag(rest);
+    return reportFailure(error, {
+      io,
+      json: flagsOf(rest).includes("--json"),
+      wroteStdout,
+      usage: command.usage,
+      ...(dir !== undefined ? { dir } : {}),
+    });
   }
 }

@@ -306,10 +306,11 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
     warn("EMPTY_FOLDER", rootDisplay, "holds no pipeline metadata files (*.yaml, *.yml): no pipelines loaded");
   }
 
-  if (errors.length > 0) {
-    // The folder fails anyway: add what the planner would refuse in the
-    // pipelines that did load (bad matchers, OTel YAML), so that one run
-    // shows every problem instead of one round per layer.
+  {
+    // What the planner would refuse in the pipelines that did load (bad
+    // matchers, OTel YAML, a name too long) is refused here, with the file
+    // and line the planner cannot know: one run shows every problem, and a
+    // problem in the folder fails the same way whichever check finds it.
     for (const { spec, candidate } of specs) {
       for (const issue of validateSpec(spec)) {
         const position = issue.field === "matchers" || issue.field === "name" ? candidate.metadata?.positions[issue.field] : undefined;

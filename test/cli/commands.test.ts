@@ -86,10 +86,10 @@ describe("plan", () => {
     expect(r.out).toMatch(/journal_logs\s+1\s+create/);
   });
 
-  it("exits 1 with the file and line when the folder cannot be loaded", async () => {
+  it("exits 3 (blocked) with the file and line when the folder cannot be loaded", async () => {
     await ws.write("pipelines/metrics/node_metrics.yaml", "name: node_metrics\nenabledd: true\n");
     const r = await cli(["plan", ...base], { GITHUB_ACTIONS: "true" });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.err).toMatch(/pipelines\/metrics\/node_metrics\.yaml:2:\d+: .*enabledd/);
     expect(r.out).toMatch(/^::error file=pipelines\/metrics\/node_metrics\.yaml,line=2/m);
     expect(emulator.requests()).toEqual([]);

@@ -21,7 +21,8 @@ describe("GitHub workflow commands", () => {
   it("cannot be split into a second command by a hostile file name or message", () => {
     const line = annotation("error", "bad\n::warning::forged", { file: "evil,line=9\n::error::x.yaml", line: 3 });
     expect(line.split("\n").filter(Boolean)).toHaveLength(1);
-    expect(line).toBe("::error file=evil%2Cline=9%0A%3A%3Aerror%3A%3Ax.yaml,line=3::bad%0A::warning::forged\n");
+    // Foreign text is made printable first (the line break is shown as \x0a), then escaped by the runner's rules.
+    expect(line).toBe("::error file=evil%2Cline=9\\x0a%3A%3Aerror%3A%3Ax.yaml,line=3::bad\\x0a::warning::forged\n");
   });
 
   it("annotates every file of a finding, the line on the first only, by severity", () => {

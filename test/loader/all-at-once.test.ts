@@ -1,5 +1,5 @@
-// A folder that fails to load also reports what the planner would refuse in
-// the pipelines that did load, so one run shows every problem.
+// A folder that fails to load reports what the planner would refuse in the
+// pipelines that did load too, so one run shows every problem with its line.
 import { afterEach, expect, it } from "vitest";
 import { formatLoadIssue, LoadError, loadPipelines } from "../../src/loader/index.js";
 import { ALLOY, makeTree, type Tree } from "./tree.js";
@@ -30,8 +30,11 @@ it("reports invalid matchers and OTel YAML of loadable pipelines next to the str
   expect((error as LoadError).issues.map((i) => i.code)).toEqual(["UNKNOWN_KEY", "INVALID_PIPELINE", "INVALID_PIPELINE"]);
 });
 
-it("leaves semantic checks to the planner when the folder loads", async () => {
+it("refuses what the planner would refuse, with the line, when it is the only problem", async () => {
   tree = await makeTree({ "matchers.yaml": 'name: matchers\nenabled: true\nmatchers: ["foo="]\n', "matchers.alloy": ALLOY });
-  const { specs } = await loadPipelines(tree.root, { cwd: tree.root });
-  expect(specs.map((s) => s.matchers)).toEqual([["foo="]]);
+  const error = await loadPipelines(tree.root, { cwd: tree.root }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(LoadError);
+  expect((error as LoadError).issues.map(formatLoadIssue)).toEqual([
+    expect.stringMatching(/^matchers\.yaml:3:1: pipeline "matchers": matcher 1 "foo=" does not parse/),
+  ]);
 });

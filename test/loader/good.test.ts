@@ -95,11 +95,11 @@ describe("loadPipelines on good folders", () => {
   it("prefers a contents_file next to the metadata file over one relative to the folder", async () => {
     tree = await makeTree({
       "team/node.yaml": "enabled: true\ncontents_file: configs/x.alloy\n",
-      "team/configs/x.alloy": "near\n",
-      "configs/x.alloy": "root\n",
+      "team/configs/x.alloy": "// near\n",
+      "configs/x.alloy": "// root\n",
     });
     const result = await loadPipelines(".", { cwd: tree.root });
-    expect(result.specs.map((s) => [s.contents, s.contentsFile])).toEqual([["near\n", "team/configs/x.alloy"]]);
+    expect(result.specs.map((s) => [s.contents, s.contentsFile])).toEqual([["// near\n", "team/configs/x.alloy"]]);
     expect(result.warnings.map((w) => [w.code, w.file])).toEqual([["UNPAIRED_FILE", "configs/x.alloy"]]);
   });
 

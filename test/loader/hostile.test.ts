@@ -105,7 +105,7 @@ describe("symlinks", () => {
   it("follows symlinks that stay inside the folder", async () => {
     await addToTree(repo, {
       "real/node.alloy": ALLOY,
-      "real/more/extra.yaml": "enabled: true\ncontents: x\n",
+      "real/more/extra.yaml": "enabled: true\ncontents: '// x'\n",
       "node.yaml": "enabled: true\n",
       "node.alloy": { symlink: "real/node.alloy" },
       linked: { symlink: "real/more" },

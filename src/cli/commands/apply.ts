@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { ApplyError, applyPlan, syncPipelines, type ApplyMode, type ApplyOptions, type ApplyResult } from "../../apply/index.js";
 import { FleetError } from "../../errors/index.js";
 import { SafetyCheckError, parsePlan, type SyncPlan } from "../../plan/index.js";
-import { renderResultMarkdown, renderResultText } from "../../render/index.js";
+import { renderResultMarkdown, renderResultText, safeText } from "../../render/index.js";
 import { parseFlags, UsageError, type CliCommand } from "../command.js";
 import { CONNECTION_FLAGS, CONNECTION_USAGE, clientFromFlags, refuseTokenFlag } from "../connection.js";
 import { EXIT_BLOCKED, EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
@@ -23,6 +23,7 @@ import {
   type OutputTarget,
 } from "../output.js";
 import { FOLDER_FLAGS, POLICY_FLAGS, POLICY_USAGE, SCOPE_FLAGS, SCOPE_USAGE, policyFromFlags, prepareFolderRun } from "../pipeline-flags.js";
+import { writeErrorLine } from "../failure.js";
 import { createProgressLine } from "../progress.js";
 
 const usage = `Usage: fleet-pipelines apply --dir D --namespace NS [flags]
@@ -78,7 +79,7 @@ async function readPlan(file: string, io: CliIo): Promise<SyncPlan> {
   try {
     text = await readFile(resolve(io.cwd, file), "utf8");
   } catch (error) {
-    throw new UsageError(`cannot read --plan ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(`cannot read --plan ${safeText(file)}: ${safeText((error as NodeJS.ErrnoException).code ?? (error as Error).message)}`);
   }
   return parsePlan(text);
 }
@@ -146,6 +147,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (target.json) {
     const body: Record<string, unknown> = { plan: plan ?? null, result: result ?? null };
     if (failure) body["error"] = { code: failure.code, message: failure.message };
+    if (failure) body["findings"] = failure instanceof SafetyCheckError ? failure.findings : failure instanceof ApplyError && failure.finding ? [failure.finding] : [];
     io.stdout.write(JSON.stringify(body, null, 2) + "\n");
   } else if (result) {
     io.stdout.write("\n" + renderResultText(result, { color: useColor(io) }));
@@ -153,7 +155,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (plan) await publishMarkdown(target, planMarkdown(plan) + (result ? "\n" + renderResultMarkdown(result) : ""));
 
   if (failure) {
-    io.stderr.write(`error: ${failure.message}\n`);
+    writeErrorLine(io, failure.message);
     const blocked = failure instanceof SafetyCheckError || failure.code === "STALE_PLAN";
     return blocked ? EXIT_BLOCKED : EXIT_ERROR;
   }

@@ -2,7 +2,7 @@
 // the folder? Exit 2 when it does, 0 when it matches.
 import { syncPipelines } from "../../apply/index.js";
 import { formatSource } from "../../pipelines/index.js";
-import { renderPlanJson, renderPlanMarkdown, renderPlanText } from "../../render/index.js";
+import { renderPlanJson, renderPlanMarkdown, renderPlanText, safeText } from "../../render/index.js";
 import { parseFlags, type CliCommand } from "../command.js";
 import { CONNECTION_FLAGS, CONNECTION_USAGE, refuseTokenFlag } from "../connection.js";
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
@@ -53,10 +53,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (target.json) {
     io.stdout.write(`{\n  "drift": ${drift},\n  "plan": ${renderPlanJson(plan).trimEnd().replace(/\n/g, "\n  ")}\n}\n`);
   } else if (drift) {
-    io.stdout.write(`Drift in ${formatSource(scope)}: the service differs from ${dir}.\n\n`);
+    io.stdout.write(`Drift in ${safeText(formatSource(scope))}: the service differs from ${safeText(dir)}.\n\n`);
     io.stdout.write(renderPlanText(plan, { color: useColor(io) }));
   } else {
-    io.stdout.write(`No drift: ${formatSource(scope)} on the service matches ${dir} (${plan.counts.noop} pipeline(s)).\n`);
+    io.stdout.write(`No drift: ${safeText(formatSource(scope))} on the service matches ${safeText(dir)} (${plan.counts.noop} pipeline(s)).\n`);
   }
   await publishMarkdown(target, renderPlanMarkdown(plan, { title: `Fleet pipelines drift: ${formatSource(scope)}` }));
   return drift ? EXIT_CHANGES : EXIT_OK;

@@ -3,6 +3,7 @@
 import { resolve } from "node:path";
 import { FAULT_KINDS, startEmulator, type EmulatorOptions, type FaultKind, type RequestLogEntry } from "../../emulator/index.js";
 import { numberFlag, parseFlags, UsageError, type CliCommand } from "../command.js";
+import { safeText } from "../../render/index.js";
 import { readToken } from "../token.js";
 import { EXIT_OK } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
@@ -70,8 +71,9 @@ function faultKinds(value: string | undefined): FaultKind[] | undefined {
 
 function describeCall(e: RequestLogEntry): string {
   const fault = e.fault ? ` fault=${e.fault.kind}(${e.fault.phase})` : "";
+  // The service and method come from the request path: whatever a client sent.
   const name = e.service === "" ? e.method : `${e.service}/${e.method}`;
-  return `${e.time} ${name} ${e.code} ${e.durationMs.toFixed(1)}ms HTTP/${e.httpVersion} ${e.format}${fault}\n`;
+  return safeText(`${e.time} ${name} ${e.code} ${e.durationMs.toFixed(1)}ms HTTP/${e.httpVersion} ${e.format}${fault}`) + "\n";
 }
 
 function waitForAbort(signal: AbortSignal): Promise<void> {
@@ -125,7 +127,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       ? { faults: { rate: faultRate, ...(seed !== undefined ? { seed } : {}), ...(kinds !== undefined ? { kinds } : {}) } }
       : {}),
     ...(values.verbose ? { onRequest: (e: RequestLogEntry) => void io.stderr.write(describeCall(e)) } : {}),
-    onStateFileError: (error) => void io.stderr.write(`warning: cannot write the state file: ${(error as Error).message}\n`),
+    onStateFileError: (error) => void io.stderr.write(`warning: cannot write the state file: ${safeText((error as Error).message)}\n`),
   };
 
   const emulator = await startEmulator(options);
@@ -133,17 +135,17 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     // The inspection routes answer without auth: every pipeline's contents
     // would be readable by anyone who can reach the port.
     io.stderr.write(
-      `warning: listening on ${emulator.host}, reachable from other machines; /_emulator/ routes (state, seed, reset) need no credentials\n`,
+      `warning: listening on ${safeText(emulator.host)}, reachable from other machines; /_emulator/ routes (state, seed, reset) need no credentials\n`,
     );
   }
   const lines = [
-    `Fleet Management emulator listening on ${emulator.url}`,
+    `Fleet Management emulator listening on ${safeText(emulator.url)}`,
     "",
     "Point the CLI at it:",
-    `  export FLEET_URL=${emulator.url}`,
-    ...(user !== undefined ? [`  export FLEET_USER=${user}`, "  export FLEET_TOKEN=<the token you configured>"] : []),
+    `  export FLEET_URL=${safeText(emulator.url)}`,
+    ...(user !== undefined ? [`  export FLEET_USER=${safeText(user)}`, "  export FLEET_TOKEN=<the token you configured>"] : []),
     "",
-    `Inspect it: curl ${emulator.url}/_emulator/state`,
+    `Inspect it: curl ${safeText(emulator.url)}/_emulator/state`,
     "Stop it with Ctrl-C.",
   ];
   io.stdout.write(lines.join("\n") + "\n");

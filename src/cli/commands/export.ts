@@ -4,6 +4,7 @@
 import { resolve } from "node:path";
 import { exportPipelines } from "../../apply/index.js";
 import { formatSource } from "../../pipelines/index.js";
+import { safeText } from "../../render/index.js";
 import { parseFlags, UsageError, type CliCommand } from "../command.js";
 import { CONNECTION_FLAGS, CONNECTION_USAGE, clientFromFlags, refuseTokenFlag } from "../connection.js";
 import { EXIT_OK } from "../exit-codes.js";
@@ -53,10 +54,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(JSON.stringify({ dir: values.out, ...result }, null, 2) + "\n");
     return EXIT_OK;
   }
-  const what = scope ? `the ${result.pipelines.length} pipeline(s) of ${formatSource(scope)}` : `all ${result.pipelines.length} pipeline(s)`;
-  io.stdout.write(`Exported ${what} to ${values.out} (${result.files.length} files).\n`);
+  const what = scope ? `the ${result.pipelines.length} pipeline(s) of ${safeText(formatSource(scope))}` : `all ${result.pipelines.length} pipeline(s)`;
+  io.stdout.write(`Exported ${what} to ${safeText(values.out)} (${result.files.length} files).\n`);
   if (scope) {
-    io.stdout.write(`Check the round trip: fleet-pipelines plan --dir ${values.out} --namespace ${scope.namespace} --source ${scope.type}\n`);
+    io.stdout.write(
+      `Check the round trip: fleet-pipelines plan --dir ${safeText(values.out)} --namespace ${safeText(scope.namespace)} --source ${safeText(scope.type)}\n`,
+    );
   } else if (result.pipelines.length > 0) {
     io.stdout.write("Note: pipelines from other sources would be takeovers when planned under one namespace; use --namespace to export one.\n");
   }

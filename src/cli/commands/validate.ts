@@ -1,11 +1,13 @@
 // `fleet-pipelines validate`: local checks of every pipeline file, and with
 // --remote the service's own validation (validate_only: nothing is stored).
 import { validatePipelines, type RemoteValidationResult } from "../../apply/index.js";
+import { LoadError, type LoadResult } from "../../loader/index.js";
 import { validateSpec, type SpecIssue } from "../../pipelines/index.js";
-import { safeText } from "../../render/index.js";
+import { displayName, safeText } from "../../render/index.js";
 import { parseFlags, type CliCommand } from "../command.js";
 import { CONNECTION_FLAGS, CONNECTION_USAGE, clientFromFlags, refuseTokenFlag } from "../connection.js";
 import { EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
+import { folderFindings, reportFailure } from "../failure.js";
 import { annotation } from "../github.js";
 import type { CliIo } from "../io.js";
 import { annotator, type OutputTarget } from "../output.js";
@@ -47,11 +49,20 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const target: OutputTarget = { io, json: values.json === true };
   const annotate = annotator(target);
 
-  const loaded = await loadFolder(dir, values.exclude, io, annotate);
-  if (!loaded) {
-    if (target.json) io.stdout.write(JSON.stringify({ ok: false, loaded: false }, null, 2) + "\n");
+  let loaded: LoadResult | undefined;
+  try {
+    loaded = await loadFolder(dir, values.exclude, io, annotate);
+  } catch (error) {
+    if (!(error instanceof LoadError)) throw error;
+    // Reported as plan and apply report it, but validate's answer to "a file has errors" is exit 1.
+    reportFailure(error, { io, json: target.json, wroteStdout: true, dir });
+    if (target.json) {
+      const body = { ok: false, loaded: false, error: { code: error.code, message: `${dir} cannot be loaded` }, findings: folderFindings(error.issues) };
+      io.stdout.write(JSON.stringify(body, null, 2) + "\n");
+    }
     return EXIT_ERROR;
   }
+  if (!loaded) return EXIT_ERROR;
   const local: SpecIssue[] = loaded.specs.flatMap((s) => validateSpec(s));
   const invalid = new Set(local.map((i) => i.name));
   let remote: RemoteValidationResult[] | undefined;
@@ -78,7 +89,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   for (const i of local) io.stdout.write(`${safeText(i.message)}\n`);
   for (const r of rejected) {
-    io.stdout.write(`${r.file ? `${safeText(r.file)}: ` : ""}pipeline "${safeText(r.name)}": rejected by the service: ${r.code}: ${safeText(r.message ?? "")}\n`);
+    io.stdout.write(`${r.file ? `${safeText(r.file)}: ` : ""}pipeline "${displayName(r.name)}": rejected by the service: ${safeText(r.code ?? "")}: ${safeText(r.message ?? "")}\n`);
   }
   const where = values.remote ? "locally and on the service" : "locally";
   io.stdout.write(
