@@ -38,6 +38,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./export.js")).exportCommand,
   },
   {
+    name: "fmt",
+    summary: "Format Alloy files like alloy fmt (--check lists, --write rewrites)",
+    load: async () => (await import("./fmt.js")).fmtCommand,
+  },
+  {
     name: "emulator",
     summary: "Run a local Fleet Management emulator (for demos and tests)",
     load: async () => (await import("./emulator.js")).emulatorCommand,
