@@ -39,6 +39,18 @@ export {
 } from "./matchers/index.js";
 export type { MatchOperator, Matcher, MatchOptions } from "./matchers/index.js";
 
+// --- Alloy (parse and format as `alloy fmt` does) ---
+export { parseAlloy, formatAlloy, formatAlloyDiagnostic } from "./alloy/index.js";
+export type {
+  AlloyDiagnostic,
+  AlloyDiagnosticSeverity,
+  AlloyFile,
+  AlloyFormatOptions,
+  AlloyFormatResult,
+  AlloyParseOptions,
+  AlloyParseResult,
+} from "./alloy/index.js";
+
 // --- loader (Node only; loads with the first call) ---
 export { loadPipelines } from "./on-demand.js";
 // The loader's error class and issue printer, without the loader (and node:fs) itself.

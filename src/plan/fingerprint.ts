@@ -1,8 +1,8 @@
 // The fingerprint of a remote snapshot, for the stale check at apply. It is
 // strict on purpose: any change to a stored field (even one the semantic
 // equality ignores, like matcher order) means the remote differs.
-import { createHash } from "node:crypto";
 import type { Pipeline } from "../../gen/pipeline/v1/pipeline_pb.js";
+import { sha256Hex } from "./sha256.js";
 import { canonicalJson, compareStrings, toRemotePipeline, type RemotePipeline } from "../pipelines/index.js";
 
 /** A stable text for one remote pipeline: id, name, source and stored spec; never timestamps. */
@@ -26,7 +26,5 @@ export function fingerprintRemote(remote: readonly (Pipeline | RemotePipeline)[]
 }
 
 export function fingerprintLines(lines: string[]): string {
-  const hash = createHash("sha256");
-  for (const line of [...lines].sort(compareStrings)) hash.update(line).update("\n");
-  return "sha256:" + hash.digest("hex");
+  return "sha256:" + sha256Hex([...lines].sort(compareStrings).map((line) => line + "\n").join(""));
 }
