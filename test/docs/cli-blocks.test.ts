@@ -84,7 +84,17 @@ async function runBlock(block: CodeBlock): Promise<string[]> {
   const cwd = await spaces.next(`${block.file}-${block.line}`);
   const env: Record<string, string> = docsEnv(emulator.url);
   const problems: string[] = [];
-  for (const line of shellLines(block)) {
+  // `a && b` runs b only when a succeeded: here, two lines in a row.
+  const lines = shellLines(block).flatMap((line) => {
+    const parts: ShellLine[] = [];
+    let words: string[] = [];
+    for (const w of [...line.words, "&&"]) {
+      if (w !== "&&") words.push(w);
+      else if (words.length) parts.push({ ...line, words, comment: line.comment }), (words = []);
+    }
+    return parts;
+  });
+  for (const line of lines) {
     const problem = await runLine(line, env, cwd);
     if (problem !== undefined) {
       problems.push(`${block.file}:${line.line}: ${line.words.join(" ")}\n${problem}`);
