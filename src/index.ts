@@ -193,3 +193,10 @@ export type {
   RequestOptions,
   WriteOptions,
 } from "./client/index.js";
+export type {
+  SyncFromDesired,
+  SyncFromDir,
+  SyncPipelinesAppliedResult,
+  SyncPipelinesBaseOptions,
+  SyncPipelinesDryRunResult,
+} from "./apply/index.js";

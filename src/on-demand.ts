@@ -34,7 +34,9 @@ export const loadPipelines: typeof Loader.loadPipelines = async (...args) => (aw
 export const applyPlan: typeof Apply.applyPlan = async (...args) => (await apply()).applyPlan(...args);
 
 /** Plans and, unless dryRun, applies a folder or a list of specs to one scope. */
-export const syncPipelines: typeof Apply.syncPipelines = async (...args) => (await apply()).syncPipelines(...args);
+// Cast: an arrow function cannot carry the overloads (the result type follows `dryRun`).
+export const syncPipelines = (async (...args: Parameters<typeof Apply.syncPipelines>) =>
+  (await apply()).syncPipelines(...args)) as typeof Apply.syncPipelines;
 
 /** Asks the service to validate pipelines without changing anything (validate_only). */
 export const validatePipelines: typeof Apply.validatePipelines = async (...args) => (await apply()).validatePipelines(...args);

@@ -28,3 +28,4 @@ export type {
 } from "./types.js";
 export { exportPipelines, pipelineFiles } from "./export.js";
 export type { ExportPipelinesOptions, ExportPipelinesResult, ExportedFile } from "./export.js";
+export type { SyncFromDesired, SyncFromDir, SyncPipelinesAppliedResult, SyncPipelinesBaseOptions, SyncPipelinesDryRunResult } from "./sync-loop.js";

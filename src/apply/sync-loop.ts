@@ -14,29 +14,54 @@ import { resolvePipelineLimit } from "./limits.js";
 import { listRemote } from "./remote.js";
 import type { ApplyOptions, ApplyResult } from "./types.js";
 
-export interface SyncPipelinesOptions extends ApplyOptions {
-  /** A folder of pipeline files to load. Exactly one of `dir` and `desired`. */
-  dir?: string;
-  /** Globs to skip when loading `dir`. */
-  exclude?: string[];
-  /** The desired pipelines, when not loading a folder. */
-  desired?: PipelineSpec[];
+/** What `syncPipelines` takes besides the desired set. */
+export interface SyncPipelinesBaseOptions extends ApplyOptions {
   scope: SourceScope;
-  policy?: SyncPolicy;
+  policy?: SyncPolicy | undefined;
   /** The pipeline limit; default GetLimits when it answers, else 200. */
-  limit?: number;
+  limit?: number | undefined;
   /** Plan and check only; write nothing. Default false. */
-  dryRun?: boolean;
+  dryRun?: boolean | undefined;
   /** Called with the plan as soon as it is made, before the safety checks stop a blocked one. */
-  onPlan?: (plan: SyncPlan) => void | Promise<void>;
+  onPlan?: ((plan: SyncPlan) => void | Promise<void>) | undefined;
 }
+
+/** The desired set from a folder of pipeline files. */
+export interface SyncFromDir {
+  /** A folder of pipeline files to load. */
+  dir: string;
+  /** Globs to skip when loading `dir`. */
+  exclude?: string[] | undefined;
+  desired?: never;
+}
+
+/** The desired set as data. */
+export interface SyncFromDesired {
+  /** The desired pipelines (a `Pipeline` read back is one too). */
+  desired: PipelineSpec[];
+  dir?: never;
+  exclude?: never;
+}
+
+/** Exactly one of `dir` and `desired` (checked at run time too). */
+export type SyncPipelinesOptions = SyncPipelinesBaseOptions & (SyncFromDir | SyncFromDesired);
 
 export interface SyncPipelinesResult {
   plan: SyncPlan;
   /** Loader warnings (for `dir`). */
   warnings: LoadIssue[];
   /** Absent for a dry run. */
-  result?: ApplyResult;
+  result?: ApplyResult | undefined;
+}
+
+/** The result of a run that applied: `result` is there. */
+export interface SyncPipelinesAppliedResult extends SyncPipelinesResult {
+  result: ApplyResult;
+}
+
+/** The result of a dry run: no `result`. */
+export interface SyncPipelinesDryRunResult extends SyncPipelinesResult {
+  result?: undefined;
 }
 
 /**
@@ -44,6 +69,15 @@ export interface SyncPipelinesResult {
  * and verifies it. Throws LoadError, SafetyCheckError (blocked plan) or
  * ApplyError like the steps it runs.
  */
+export function syncPipelines(
+  client: FleetClient,
+  options: SyncPipelinesOptions & { dryRun: true },
+): Promise<SyncPipelinesDryRunResult>;
+export function syncPipelines(
+  client: FleetClient,
+  options: SyncPipelinesOptions & { dryRun?: false | undefined },
+): Promise<SyncPipelinesAppliedResult>;
+export function syncPipelines(client: FleetClient, options: SyncPipelinesOptions): Promise<SyncPipelinesResult>;
 export async function syncPipelines(client: FleetClient, options: SyncPipelinesOptions): Promise<SyncPipelinesResult> {
   if ((options.dir === undefined) === (options.desired === undefined)) {
     throw new ConfigurationError("syncPipelines needs exactly one of `dir` and `desired`.");
