@@ -63,6 +63,13 @@ export interface EmulatorOptions {
   faults?: FaultOptions | undefined;
   /** What a pipeline without matchers matches in ListPipelines attribute filters. Default "none". */
   emptyMatchers?: EmptyMatchersMode | undefined;
+  /**
+   * Refuse a write (Create, Update, Upsert, Sync, validate_only too) whose
+   * Alloy contents do not parse, with invalid_argument naming the pipeline,
+   * line and column, as the service is expected to. Default false, so that
+   * placeholder contents (`"x"`) keep working in existing test suites.
+   */
+  checkAlloySyntax?: boolean | undefined;
   /** Load the state from this JSON file at start (if it exists) and save every change to it. */
   stateFile?: string | undefined;
   /** Overrides for the GetLimits answer (`null` removes a field). Defaults follow the options above. */
@@ -195,6 +202,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pipelineLimit: options.pipelineLimit ?? DEFAULT_PIPELINE_LIMIT,
     ...(options.collectorLimit !== undefined ? { collectorLimit: options.collectorLimit } : {}),
     emptyMatchers: options.emptyMatchers ?? "none",
+    checkAlloySyntax: options.checkAlloySyntax === true,
     now,
   });
   const log = new RequestLog(options.requestLogLimit ?? 10_000);

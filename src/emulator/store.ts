@@ -32,6 +32,7 @@ import { effectiveAttributes } from "./attributes.js";
 import {
   checkMatchers,
   checkPipeline,
+  type PipelineChecks,
   checkRemoteAttributes,
   checkSyncSource,
   describePipeline,
@@ -48,6 +49,8 @@ export interface StoreOptions {
   collectorLimit?: number;
   /** What a pipeline without matchers matches in attribute filters. Default "none". */
   emptyMatchers?: EmptyMatchersMode;
+  /** Refuse writes whose Alloy contents do not parse. Default false. */
+  checkAlloySyntax?: boolean;
   /** Clock in milliseconds, for timestamps. Default `Date.now`. */
   now?: () => number;
 }
@@ -141,12 +144,15 @@ export class EmulatorStore {
   private readonly compiled = new WeakMap<Pipeline, (attrs: Record<string, string>) => boolean>();
   /** Bumped on every change to the state, so that callers can tell when to persist. */
   version = 0;
+  /** Checks a write makes beyond the fixed ones (seeding skips them). */
+  private readonly writeChecks: PipelineChecks;
 
   constructor(options: StoreOptions = {}) {
     this.pipelineLimit = options.pipelineLimit ?? DEFAULT_PIPELINE_LIMIT;
     this.collectorLimit = options.collectorLimit ?? Infinity;
     this.emptyMatchers = options.emptyMatchers ?? FLEET_EMPTY_MATCHERS;
     this.now = options.now ?? Date.now;
+    this.writeChecks = { alloySyntax: options.checkAlloySyntax === true };
   }
 
   // ---- pipelines: reads ------------------------------------------------
@@ -224,7 +230,7 @@ export class EmulatorStore {
   updatePipeline(input: Pipeline | undefined, validateOnly = false): Pipeline {
     if (input === undefined) throw invalidArgument("pipeline is required");
     if (!hasId(input)) throw invalidArgument(`${describePipeline(input)}: id is required for an update`);
-    checkPipeline(input);
+    checkPipeline(input, undefined, this.writeChecks);
     const existing = this.pipelines.get(input.id!);
     if (existing === undefined) throw notFound(`pipeline with id ${JSON.stringify(input.id)} not found`);
     const holder = this.idByName.get(input.name);
@@ -274,7 +280,7 @@ export class EmulatorStore {
     const source = checkSyncSource(sourceInput);
     const names = new Set<string>();
     inputs.forEach((p, i) => {
-      checkPipeline(p, i);
+      checkPipeline(p, i, this.writeChecks);
       if (hasId(p)) throw invalidArgument(`${describePipeline(p, i)}: id must not be set in a sync`);
       if (names.has(p.name)) throw invalidArgument(`${describePipeline(p, i)} appears more than once`);
       names.add(p.name);
@@ -585,7 +591,7 @@ export class EmulatorStore {
 
   private requirePipeline(input: Pipeline | undefined, verb: string): Pipeline {
     if (input === undefined) throw invalidArgument("pipeline is required");
-    checkPipeline(input);
+    checkPipeline(input, undefined, this.writeChecks);
     // v2 of the API rejects a client-chosen id on Create and Upsert; so does the emulator.
     if (hasId(input)) throw invalidArgument(`${describePipeline(input)}: id must not be set on ${verb}; the server assigns it`);
     return input;
