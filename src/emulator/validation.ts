@@ -2,6 +2,7 @@
 // `invalid_argument` and a message that names the pipeline and the reason.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { parseDocument } from "yaml";
+import { parseAlloy } from "../alloy/index.js";
 import { findYamlTooDeep, MAX_YAML_DEPTH } from "../pipelines/index.js";
 import { MAX_MATCHER_LENGTH, validateMatcher } from "../matchers/index.js";
 import { ConfigType, PipelineSource_SourceType, type Pipeline, type PipelineSource } from "../../gen/pipeline/v1/pipeline_pb.js";
@@ -37,8 +38,14 @@ export function checkMatchers(matchers: readonly string[], subject: string): voi
   });
 }
 
+/** Checks that can be switched on or off per emulator. */
+export interface PipelineChecks {
+  /** Refuse Alloy contents that do not parse. */
+  alloySyntax?: boolean;
+}
+
 /** Everything a real write checks on one pipeline (not the limit, not uniqueness). */
-export function checkPipeline(p: Pipeline, index?: number): void {
+export function checkPipeline(p: Pipeline, index?: number, checks: PipelineChecks = {}): void {
   const subject = describePipeline(p, index);
   if (p.name === "") throw invalidArgument(`${subject}: name is required`);
   if (p.contents === "") throw invalidArgument(`${subject}: contents are required`);
@@ -46,10 +53,12 @@ export function checkPipeline(p: Pipeline, index?: number): void {
     throw invalidArgument(`${subject}: unknown config type ${String(p.configType)}`);
   }
   checkMatchers(p.matchers, subject);
-  if (effectiveConfigType(p.configType) === ConfigType.OTEL) {
-    // Alloy syntax is not parsed here; OpenTelemetry contents must at least be
-    // YAML. Depth first: the YAML composer recurses, and a request of nested
-    // brackets would take the emulator down with it.
+  if (effectiveConfigType(p.configType) === ConfigType.ALLOY) {
+    if (checks.alloySyntax === true) checkAlloySyntax(p.contents, subject);
+  } else if (effectiveConfigType(p.configType) === ConfigType.OTEL) {
+    // OpenTelemetry contents must at least be YAML. Depth first: the YAML
+    // composer recurses, and a request of nested brackets would take the
+    // emulator down with it.
     if (findYamlTooDeep(p.contents, MAX_YAML_DEPTH) >= 0) {
       throw invalidArgument(`${subject}: OpenTelemetry contents are nested more than ${MAX_YAML_DEPTH} levels deep`);
     }
@@ -60,6 +69,19 @@ export function checkPipeline(p: Pipeline, index?: number): void {
     }
   }
   if (p.source !== undefined) checkSourceType(p.source, subject);
+}
+
+/**
+ * Contents that do not parse are refused with invalid_argument: the contract
+ * leaves contents validation undocumented, and this is its inference (the
+ * hosted service probably parses them). Only the syntax: the load rules
+ * (module body, unique names) are applied by the collectors.
+ */
+function checkAlloySyntax(contents: string, subject: string): void {
+  const first = parseAlloy(contents).diagnostics.find((d) => d.severity === "error");
+  if (first !== undefined) {
+    throw invalidArgument(`${subject}: Alloy contents do not parse: line ${first.line}, column ${first.column}: ${first.message}`);
+  }
 }
 
 function checkSourceType(source: PipelineSource, subject: string): void {
