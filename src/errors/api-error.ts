@@ -19,6 +19,7 @@ export interface FleetApiErrorDetails {
   httpStatus?: number | undefined;
   /** The message without the procedure, as the server (or the client's hint) said it. */
   rawMessage?: string | undefined;
+  /** The error this one was made from. */
   cause?: unknown;
 }
 
@@ -35,10 +36,15 @@ export interface ToFleetErrorOptions {
  */
 export class FleetApiError extends FleetError {
   override readonly code: FleetApiErrorCode;
+  /** The Connect code the service or the transport gave. */
   readonly connectCode: Code;
+  /** The call that failed, e.g. `pipeline.v1.PipelineService/GetPipeline`, when known. */
   readonly procedure: string | undefined;
+  /** The `x-request-id` of the failed response, for support tickets, when one was sent. */
   readonly requestId: string | undefined;
+  /** The HTTP status of the failed response, when there was a response. */
   readonly httpStatus: number | undefined;
+  /** The server's message (or the client's hint) without the procedure in front. */
   readonly rawMessage: string;
 
   constructor(code: FleetApiErrorCode, message: string, details: FleetApiErrorDetails) {
@@ -84,6 +90,7 @@ export class AlreadyExistsError extends FleetApiError {
  * server's `Retry-After`, when it sent one.
  */
 export class RateLimitedError extends FleetApiError {
+  /** The wait the server asked for (`Retry-After`), in milliseconds, when it sent one. */
   readonly retryAfterMs: number | undefined;
 
   constructor(message: string, details: FleetApiErrorDetails & { retryAfterMs?: number | undefined }) {

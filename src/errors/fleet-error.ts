@@ -5,6 +5,10 @@
 // SafetyCheckError in plan/, ApplyError in apply/, the API errors here).
 import type { FleetErrorCode } from "./codes.js";
 
+/**
+ * The root of the errors the library throws itself. `code` says why, as a stable string;
+ * messages never carry credentials.
+ */
 export class FleetError extends Error {
   /** Stable, machine-readable reason, e.g. `LOAD_FAILED`, `SAFETY_CHECK`, `NOT_FOUND`. */
   readonly code: FleetErrorCode;

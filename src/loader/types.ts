@@ -1,6 +1,7 @@
 // The loader's public shapes: options, result and the issues it reports.
 import type { PipelineSpec } from "../pipelines/index.js";
 
+/** Options of `loadPipelines`. */
 export interface LoadOptions {
   /**
    * Glob patterns (relative to the folder, `/`-separated) of files and
@@ -18,6 +19,7 @@ export interface LoadOptions {
   cwd?: string | undefined;
 }
 
+/** What `loadPipelines` read from a folder that loaded. */
 export interface LoadResult {
   /** The pipelines, sorted by name. */
   specs: PipelineSpec[];
@@ -27,6 +29,7 @@ export interface LoadResult {
   files: string[];
 }
 
+/** An error stops the load; a warning is reported and the load goes on. */
 export type LoadIssueSeverity = "error" | "warning";
 
 /** Every code the loader reports. */
@@ -65,9 +68,11 @@ export type LoadIssueCode =
   | "UNUSED_FILE"
   | "EMPTY_FOLDER";
 
+/** One problem the loader found, with where it is. `formatLoadIssue` prints it. */
 export interface LoadIssue {
   /** Stable reason, one of {@link LoadIssueCode}. */
   code: string;
+  /** Whether it stops the load. */
   severity: LoadIssueSeverity;
   /** The file concerned, relative to the working directory when it lies under it. */
   file: string;

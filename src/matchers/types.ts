@@ -5,8 +5,11 @@ export type MatchOperator = "=" | "!=" | "=~" | "!~";
 
 /** One parsed matcher: the attribute name, the operator and the unquoted value. */
 export interface Matcher {
+  /** The attribute name, unquoted. */
   name: string;
+  /** The operator. */
   op: MatchOperator;
+  /** The value, unquoted (a regular expression for `=~` and `!~`). */
   value: string;
 }
 

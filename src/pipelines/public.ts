@@ -21,6 +21,7 @@ export type PipelineSourceType = "git" | "terraform" | "grafana" | "unspecified"
 
 /** Where a pipeline is managed from, as stored on the service. */
 export interface PipelineSource {
+  /** The tool that owns the pipeline; `unspecified` for a value this version does not know. */
   type: PipelineSourceType;
   /** Separates owners of the same type (one Git repository from another); `""` when none. */
   namespace: string;
@@ -28,7 +29,9 @@ export interface PipelineSource {
 
 /** A source to write. `namespace` defaults to `""`. */
 export interface PipelineSourceInput {
+  /** The tool that owns the pipeline (`git`, `terraform`, `grafana`). */
   type: PipelineSourceType;
+  /** Separates owners of the same type. Default `""`. */
   namespace?: string | undefined;
 }
 
@@ -58,7 +61,9 @@ export interface Pipeline {
   source?: PipelineSource;
   /** Free-form JSON kept with the pipeline. */
   metadata?: JsonObject;
+  /** When the service created it, when it says. */
   createdAt?: Date;
+  /** When the service last changed it, when it says. */
   updatedAt?: Date;
 }
 
@@ -69,7 +74,9 @@ export interface Pipeline {
  * as absent), not kept. A `PipelineSpec` from `loadPipelines` is one.
  */
 export interface PipelineInput {
+  /** Unique within the stack. */
   name: string;
+  /** The configuration text, sent exactly as given. */
   contents: string;
   /** Default `[]`. */
   matchers?: string[] | undefined;
@@ -88,8 +95,11 @@ export type PipelineRevisionOperation = "insert" | "update" | "delete" | "unspec
 
 /** One recorded change of a pipeline. */
 export interface PipelineRevision {
+  /** The service's id of this revision. */
   revisionId: string;
+  /** What the change was. */
   operation: PipelineRevisionOperation;
+  /** When the change was recorded. */
   createdAt: Date;
   /** The pipeline right after the change (right before it, for a delete). */
   pipeline: Pipeline;

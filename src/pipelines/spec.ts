@@ -4,6 +4,7 @@
 
 /** Any JSON value, as carried by a pipeline's `metadata`. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** A JSON object: the shape of a pipeline's `metadata`. */
 export type JsonObject = { [key: string]: JsonValue };
 
 /** The configuration language of a pipeline's contents. */
@@ -17,7 +18,9 @@ export type SourceTypeName = "git" | "terraform" | "grafana";
  * pipelines whose stored source equals the scope.
  */
 export interface SourceScope {
+  /** The tool that manages the pipelines: `git`, `terraform` or `grafana`. */
   type: SourceTypeName;
+  /** Separates owners of the same type, e.g. one repository from another. Compared case-sensitively. */
   namespace: string;
 }
 
@@ -65,7 +68,9 @@ export interface NormalizedPipelineSpec {
  * pipelines written without a source (by hand through the API, or older ones).
  */
 export interface SourceRef {
+  /** The owning tool; `unspecified` when the pipeline was written without one. */
   type: SourceTypeName | "unspecified";
+  /** The owner's namespace; `""` when none was stored. */
   namespace: string;
 }
 
@@ -74,9 +79,11 @@ export interface SourceRef {
  * (the generated message carries bigint timestamps).
  */
 export interface RemotePipeline {
+  /** The id the service assigned (a decimal string). */
   id: string;
   /** Absent when the service stored the pipeline without a source. */
   source?: SourceRef;
+  /** What the service stores, with every default applied. */
   spec: NormalizedPipelineSpec;
   /**
    * True when the service sent no `enabled` at all. The hosted default for an
@@ -94,6 +101,7 @@ export type DiffField = "contents" | "matchers" | "enabled" | "configType" | "me
 
 /** One field that differs between the remote pipeline and the desired spec. */
 export interface FieldDiff {
+  /** The field that differs. */
   field: DiffField;
   /** The remote value (normalised); `null` when absent. */
   before: JsonValue;
