@@ -4,6 +4,7 @@ import type { Finding, SyncPlan } from "./types.js";
 
 /** Thrown when a blocking finding stops an apply. `findings` holds the blocking ones. */
 export class SafetyCheckError extends FleetError {
+  /** The blocking findings. */
   readonly findings: Finding[];
 
   constructor(findings: Finding[], options?: { cause?: unknown }) {

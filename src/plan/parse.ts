@@ -5,6 +5,7 @@ import { isConfigTypeName, isSourceTypeName } from "../pipelines/index.js";
 import type { FindingCode, SyncPlan } from "./types.js";
 import { FINDING_CODES } from "./findings.js";
 
+/** The version of the JSON plan this library writes and reads. */
 export const PLAN_VERSION = 1;
 
 /** Thrown by `parsePlan`; code `INVALID_PLAN`. */

@@ -33,6 +33,7 @@ export const LIMIT_NEAR_TENTHS = 9;
 /** MASS_DELETE needs more than this many deletes (and more than half the scope). */
 export const MASS_DELETE_MIN = 2;
 
+/** What `planSync` plans from. */
 export interface PlanSyncInput {
   /** The desired pipelines of the scope (usually from `loadPipelines`). */
   desired: readonly PipelineSpec[];
@@ -44,6 +45,7 @@ export interface PlanSyncInput {
   limit?: number | null | undefined;
   /** Where `limit` came from, shown with the plan. Default `configured` when `limit` is given, else `default`. */
   limitSource?: LimitSource | undefined;
+  /** What the safety checks let through. Default: nothing dangerous. */
   policy?: SyncPolicy | undefined;
   /**
    * The enabled collectors with their effective attributes. When given, the
@@ -52,6 +54,10 @@ export interface PlanSyncInput {
   collectors?: readonly CollectorInventoryEntry[] | undefined;
 }
 
+/**
+ * Compares the desired pipelines of a scope with the service's and gives every name one action,
+ * then runs the safety checks. Pure: no I/O, no clock, the same result for any input order.
+ */
 export function planSync(input: PlanSyncInput): SyncPlan {
   const limit = input.limit === undefined ? DEFAULT_PIPELINE_LIMIT : input.limit;
   const limitSource: LimitSource = input.limitSource ?? (input.limit === undefined ? "default" : "configured");

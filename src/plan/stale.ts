@@ -5,6 +5,7 @@ import { listNames, makeFinding, uniqueSorted } from "./findings.js";
 import { fingerprintLines, pipelineDigestLine } from "./fingerprint.js";
 import type { Finding, SyncPlan } from "./types.js";
 
+/** Options of `checkStale`. */
 export interface StaleCheckOptions {
   /** Apply anyway: the finding is still returned, as a non-blocking warning. */
   force?: boolean | undefined;

@@ -11,10 +11,16 @@ import type {
 // The field diff belongs to the model; re-exported here for plan consumers.
 export type { DiffField, FieldDiff };
 
+/**
+ * What a plan does with one name: create it, update it, delete it, leave it (`noop`), or take it over from another source.
+ */
 export type ActionKind = "create" | "update" | "delete" | "noop" | "takeover";
 
+/** The plan's decision for one pipeline name. */
 export interface PlanAction {
+  /** What happens to the pipeline. */
   kind: ActionKind;
+  /** The pipeline's name. */
   name: string;
   /** The desired spec: present for create, update, noop and takeover. */
   desired?: NormalizedPipelineSpec;
@@ -26,8 +32,10 @@ export interface PlanAction {
   allowed?: boolean;
 }
 
+/** How serious a finding is. Whether it stops the apply is `Finding.blocking`. */
 export type Severity = "error" | "warning" | "info";
 
+/** The stable code of a safety-check finding; `FINDING_CODES` lists them in table order. */
 export type FindingCode =
   | "DUPLICATE_NAME"
   | "INVALID_PIPELINE"
@@ -43,8 +51,11 @@ export type FindingCode =
   | "DEPENDENCY_REACH"
   | "ATTRIBUTE_MISSING";
 
+/** One result of a safety check: what is wrong, where, and how to fix or allow it. */
 export interface Finding {
+  /** Which check found it. */
   code: FindingCode;
+  /** How serious it is. */
   severity: Severity;
   /** True when this finding stops the plan from being applied. */
   blocking: boolean;
@@ -62,6 +73,7 @@ export interface Finding {
   column?: number;
 }
 
+/** What the safety checks let through. Every field is off by default. */
 export interface SyncPolicy {
   /** Names whose takeover from another source is allowed, or `"*"` for all. Default none. */
   allowTakeover?: string[] | "*" | undefined;
@@ -79,20 +91,29 @@ export interface SyncPolicy {
 /** Where a plan's pipeline limit came from. */
 export type LimitSource = "stack" | "configured" | "default";
 
+/** How many actions of each kind a plan holds. */
 export interface PlanCounts {
+  /** New pipelines. */
   create: number;
+  /** Pipelines of the scope that change. */
   update: number;
+  /** Pipelines of the scope that go. */
   delete: number;
+  /** Pipelines already as desired. */
   noop: number;
+  /** Pipelines of another source that the plan would move into the scope. */
   takeover: number;
 }
 
+/** The result of `planSync`: plain JSON data, saved with `renderPlanJson` and read back with `parsePlan`. */
 export interface SyncPlan {
   /** Version of this JSON shape. */
   version: 1;
+  /** The source this plan manages. */
   scope: SourceScope;
   /** One action per name, sorted by name. Untouched remote pipelines are not listed. */
   actions: PlanAction[];
+  /** The number of actions of each kind. */
   counts: PlanCounts;
   /** Pipelines on the service when the plan was made (all sources). */
   remoteCount: number;
@@ -107,11 +128,13 @@ export interface SyncPlan {
    * Absent in plans made before this field existed.
    */
   limitSource?: LimitSource;
+  /** The safety checks' findings, blocking first. */
   findings: Finding[];
   /** True when any finding blocks. */
   blocked: boolean;
   /** Fingerprint of the remote snapshot the plan was computed on (stale check). */
   remoteFingerprint: string;
+  /** The policy the checks ran with, normalised. */
   policy: SyncPolicy;
   /** The complete desired set in scope, normalised and sorted by name. */
   desired: NormalizedPipelineSpec[];

@@ -2,6 +2,7 @@
 // printed, so `parsePlan(renderPlanJson(plan))` gives the plan back.
 import type { SyncPlan } from "../plan/index.js";
 
+/** The plan as pretty-printed JSON, `version` first; `parsePlan` reads it back. */
 export function renderPlanJson(plan: SyncPlan): string {
   return JSON.stringify(plan, null, 2) + "\n";
 }

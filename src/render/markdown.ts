@@ -20,6 +20,7 @@ import {
 import { codeFence, displayName, htmlEscape, markdownCode, markdownEscape, safeContentText } from "./escape.js";
 import { unifiedDiff } from "./unified-diff.js";
 
+/** Options of `renderPlanMarkdown`. */
 export interface MarkdownRenderOptions {
   /** Heading text. Default `Fleet pipelines plan`. */
   title?: string | undefined;
@@ -47,6 +48,7 @@ const SEVERITY_WORDS: Record<Finding["severity"], string> = {
   info: "ℹ️ info",
 };
 
+/** The plan as GitHub Markdown, for a job summary or a pull-request comment; user text is escaped. */
 export function renderPlanMarkdown(plan: SyncPlan, options: MarkdownRenderOptions = {}): string {
   const maxDiffLines = options.maxDiffLines ?? 200;
   const maxActions = options.maxActions ?? 300;

@@ -3,6 +3,7 @@ import type { ApplyResult, CollectorPreview, Verification } from "../apply/index
 import { formatSource } from "../pipelines/index.js";
 import { displayName, markdownCode, markdownEscape, safeText } from "./escape.js";
 
+/** Options of `renderResultText`. */
 export interface ResultTextOptions {
   /** ANSI colours. Default false. */
   color?: boolean | undefined;
@@ -32,6 +33,7 @@ function verificationProblems(v: Verification): string[] {
   return lines;
 }
 
+/** An apply's result for a terminal: what was written, what failed, the verification. */
 export function renderResultText(result: ApplyResult, options: ResultTextOptions = {}): string {
   const paint = (color: keyof typeof ANSI, text: string): string => (options.color ? `${ANSI[color]}${text}${ANSI.reset}` : text);
   const scope = safeText(formatSource(result.scope));
@@ -75,6 +77,7 @@ function mdCell(text: string): string {
   return markdownEscape(text.replace(/\r?\n/g, " "));
 }
 
+/** An apply's result as GitHub Markdown, for a job summary. */
 export function renderResultMarkdown(result: ApplyResult): string {
   const scope = formatSource(result.scope);
   const out: string[] = [];
@@ -102,6 +105,7 @@ export function renderResultMarkdown(result: ApplyResult): string {
   return out.join("\n") + "\n";
 }
 
+/** An apply's result as pretty-printed JSON. */
 export function renderResultJson(result: ApplyResult): string {
   return JSON.stringify(result, null, 2) + "\n";
 }
@@ -118,6 +122,7 @@ export function renderCollectorPreviewText(preview: CollectorPreview): string {
   return out.join("\n") + "\n";
 }
 
+/** The collector preview as a Markdown table. */
 export function renderCollectorPreviewMarkdown(preview: CollectorPreview): string {
   const out = [`#### Collectors reached (of ${preview.totalCollectors} enabled)`, "", "| pipeline | action | collectors |", "|---|---|---:|"];
   for (const p of preview.pipelines) {

@@ -20,6 +20,7 @@ import {
 import { displayName, safeContentText, safeText } from "./escape.js";
 import { unifiedDiff } from "./unified-diff.js";
 
+/** Options of `renderPlanText`. */
 export interface TextRenderOptions {
   /** ANSI colours. Default false: pass true only when writing to a TTY. */
   color?: boolean | undefined;
@@ -65,6 +66,7 @@ const MARKS: Record<PlanAction["kind"], { mark: string; word: string; colour: ke
 
 const MAX_NAME_COLUMN = 40;
 
+/** The plan for a terminal: counts, one line per action with a diff, the findings, a verdict. */
 export function renderPlanText(plan: SyncPlan, options: TextRenderOptions = {}): string {
   const p = options.color === true ? COLOURS : NO_COLOURS;
   const maxDiffLines = options.maxDiffLines ?? 200;

@@ -9,11 +9,13 @@ export interface DiffOp {
   line: string;
 }
 
+/** Options of `unifiedDiff`. */
 export interface UnifiedDiffOptions {
   /** Unchanged lines shown around each change. Default 3. */
   context?: number | undefined;
   /** When both labels are given, `--- from` / `+++ to` header lines come first. */
   fromLabel?: string | undefined;
+  /** The label of the `+++` line (see `fromLabel`). */
   toLabel?: string | undefined;
 }
 
