@@ -6,8 +6,11 @@ import type { FleetClient } from "../client/index.js";
 import { compileMatchers, FLEET_EMPTY_MATCHERS } from "../matchers/index.js";
 import type { ActionKind, SyncPlan } from "../plan/index.js";
 
+/** How many collectors one pipeline of a plan reaches. */
 export interface CollectorReach {
+  /** The pipeline. */
   name: string;
+  /** What the plan does with it. */
   action: ActionKind;
   /** Enabled collectors whose attributes satisfy the pipeline's matchers. For a delete: the ones it reaches now. */
   collectors: number;
@@ -15,18 +18,23 @@ export interface CollectorReach {
   enabled: boolean;
 }
 
+/** The result of `previewCollectors`. */
 export interface CollectorPreview {
   /** Enabled collectors on the service. */
   totalCollectors: number;
+  /** `local`: matchers evaluated here over one listing of the collectors; `server`: the service filtered. */
   strategy: "local" | "server";
+  /** One entry per pipeline of the plan, sorted by name. */
   pipelines: CollectorReach[];
 }
 
+/** Options of `previewCollectors`. */
 export interface CollectorPreviewOptions {
   /** `local` (default): one listing, matchers evaluated here. `server`: one ListCollectors per pipeline. */
   strategy?: "local" | "server" | undefined;
   /** How a pipeline without matchers is counted (local strategy). Default `FLEET_EMPTY_MATCHERS` (`"none"`), as the emulator's GetConfig. */
   emptyMatchers?: "all" | "none" | undefined;
+  /** Aborts the listing calls. */
   signal?: AbortSignal | undefined;
 }
 

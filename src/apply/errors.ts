@@ -11,7 +11,9 @@ export type ApplyErrorCode = "APPLY_FAILED" | "VERIFY_FAILED" | "STALE_PLAN" | "
  */
 export class ApplyError extends FleetError {
   override readonly code: ApplyErrorCode;
+  /** What was done before the apply stopped; absent when nothing was written. */
   readonly result?: ApplyResult;
+  /** The `STALE_PLAN` finding, for a stale plan. */
   readonly finding?: Finding;
 
   constructor(

@@ -10,12 +10,15 @@ import { formatSource, sourceMatchesScope } from "../pipelines/index.js";
 import { CallLog } from "./calls.js";
 import { listRemote, type PipelinesClient } from "./remote.js";
 
+/** One file an export writes. */
 export interface ExportedFile {
   /** Relative to the export folder, `/`-separated. */
   path: string;
+  /** The file's contents. */
   text: string;
 }
 
+/** Options of `exportPipelines`. */
 export interface ExportPipelinesOptions {
   /** The folder to write into (created when missing). */
   dir: string;
@@ -23,9 +26,11 @@ export interface ExportPipelinesOptions {
   scope?: SourceScope | undefined;
   /** Replace files that already exist. Default false: an existing file is an error naming it. */
   overwrite?: boolean | undefined;
+  /** Aborts the listing and the writes. */
   signal?: AbortSignal | undefined;
 }
 
+/** What `exportPipelines` wrote. */
 export interface ExportPipelinesResult {
   /** Exported pipeline names, sorted. */
   pipelines: string[];

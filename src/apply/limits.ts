@@ -5,6 +5,7 @@ import { DEFAULT_PIPELINE_LIMIT, type LimitSource } from "../plan/index.js";
 export interface ResolvedLimit {
   /** `null`: the stack has no pipeline limit. */
   limit: number | null;
+  /** Where the limit came from: the override, the stack's `GetLimits`, or the default. */
   limitSource: LimitSource;
 }
 

@@ -16,7 +16,9 @@ import type { ApplyOptions, ApplyResult } from "./types.js";
 
 /** What `syncPipelines` takes besides the desired set. */
 export interface SyncPipelinesBaseOptions extends ApplyOptions {
+  /** The source the desired set belongs to: only its pipelines are ever deleted. */
   scope: SourceScope;
+  /** What the safety checks let through. Default: nothing dangerous. */
   policy?: SyncPolicy | undefined;
   /** The pipeline limit; default GetLimits when it answers, else 200. */
   limit?: number | undefined;
@@ -46,7 +48,9 @@ export interface SyncFromDesired {
 /** Exactly one of `dir` and `desired` (checked at run time too). */
 export type SyncPipelinesOptions = SyncPipelinesBaseOptions & (SyncFromDir | SyncFromDesired);
 
+/** What `syncPipelines` resolves to. */
 export interface SyncPipelinesResult {
+  /** The plan that was made (and applied, unless a dry run). */
   plan: SyncPlan;
   /** Loader warnings (for `dir`). */
   warnings: LoadIssue[];

@@ -22,7 +22,9 @@ export interface ApplyProgress {
 
 /** RPCs made by one apply, by method name (e.g. `UpsertPipeline`). Retries inside the client count once. */
 export interface CallCounts {
+  /** Every call made, retries not counted. */
   total: number;
+  /** Calls per RPC name (`SyncPipelines`, `ListPipelines`, …). */
   byMethod: Record<string, number>;
 }
 
@@ -34,24 +36,33 @@ export interface ApplyFailure {
   name?: string;
   /** Connect code in snake_case (`invalid_argument`, `unavailable`, ...), or `aborted`. */
   code: string;
+  /** What the service or the client said, without credentials. */
   message: string;
 }
 
+/** The writes an apply made, by kind; each list holds pipeline names. */
 export interface ApplyChanges {
+  /** Pipelines created. */
   created: string[];
+  /** Pipelines of the scope changed. */
   updated: string[];
+  /** Pipelines of the scope deleted. */
   deleted: string[];
+  /** Pipelines of another source overwritten and moved into the scope (allowed takeovers). */
   takenOver: string[];
 }
 
 /** A pipeline of the scope whose content differs from the desired one after the apply. */
 export interface VerificationDifference {
+  /** The pipeline that differs. */
   name: string;
+  /** Its fields that differ from the desired spec. */
   diff: FieldDiff[];
 }
 
 /** The read-back check: does the scope hold exactly the desired set? */
 export interface Verification {
+  /** True when the scope holds exactly the desired set. */
   ok: boolean;
   /** Desired names not found in the scope after the apply. */
   missing: string[];
@@ -61,12 +72,19 @@ export interface Verification {
   different: VerificationDifference[];
 }
 
+/**
+ * What an apply did, as plain JSON data: every write that took effect, what failed or was left, and the verification.
+ */
 export interface ApplyResult {
+  /** The strategy used. */
   mode: ApplyMode;
+  /** The scope written to. */
   scope: SourceScope;
   /** True when every planned write succeeded (verification aside). */
   ok: boolean;
+  /** The calls made, reads and verification included. */
   calls: CallCounts;
+  /** Wall time of the apply, in milliseconds. */
   durationMs: number;
   /** What was changed by this run. */
   changes: ApplyChanges;
@@ -79,15 +97,19 @@ export interface ApplyResult {
   alreadyDone: string[];
   /** How the fallback deleted: one bulk call, one call each, or nothing to delete. */
   deleteStrategy?: "bulk" | "each";
+  /** The writes that failed. */
   failures: ApplyFailure[];
   /** Absent when verification was turned off. */
   verification?: Verification;
 }
 
+/** Options of `applyPlan` (and of `syncPipelines`). */
 export interface ApplyOptions {
   /** Default `"sync"`. */
   mode?: ApplyMode | undefined;
+  /** Stops starting new writes; the apply then throws `ApplyError` `APPLY_ABORTED` with what was done. */
   signal?: AbortSignal | undefined;
+  /** Called once per write, as it completes. */
   onProgress?: ((event: ApplyProgress) => void) | undefined;
   /** Read back and check the scope after writing. Default true. */
   verify?: boolean | undefined;

@@ -5,19 +5,25 @@ import { normalizeSpec, pipelineMessageFromSpec } from "../pipelines/index.js";
 import { failureFrom, resolveConcurrency, runPool } from "./calls.js";
 import type { PipelinesClient } from "./remote.js";
 
+/** The service's verdict on one pipeline, from a `validate_only` write. */
 export interface RemoteValidationResult {
+  /** The pipeline. */
   name: string;
   /** The file the spec was read from, when known. */
   file?: string;
+  /** True when the service accepted it. */
   ok: boolean;
   /** Connect code in snake_case when the service refused the pipeline. */
   code?: string;
+  /** The service's reason, when it refused. */
   message?: string;
 }
 
+/** Options of `validatePipelines`. */
 export interface ValidatePipelinesOptions {
   /** Sent as each pipeline's source, as a real write would. Optional. */
   scope?: SourceScope | undefined;
+  /** Aborts the remaining calls. */
   signal?: AbortSignal | undefined;
   /** Parallel calls in flight (the client's rate limiter still paces them). Default 4. */
   concurrency?: number | undefined;
