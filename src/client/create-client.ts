@@ -10,9 +10,8 @@
 import { toJson } from "@bufbuild/protobuf";
 import { StructSchema } from "@bufbuild/protobuf/wkt";
 import { createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
-import { validateReadWriteMaxBytes } from "@connectrpc/connect/protocol";
+import { validateReadWriteMaxBytes, type Compression, type UniversalClientFn } from "@connectrpc/connect/protocol";
 import { createTransport } from "@connectrpc/connect/protocol-connect";
-import { createConnectTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { CollectorService } from "../../gen/collector/v1/collector_pb.js";
 import { PipelineService } from "../../gen/pipeline/v1/pipeline_pb.js";
 import { authInterceptor } from "./auth-interceptor.js";
@@ -25,6 +24,8 @@ import { resolveOptions, type FleetClientOptions, type ResolvedOptions } from ".
 import { rateLimitInterceptor } from "./rate-limit-interceptor.js";
 import { createRateLimiter } from "./rate-limiter.js";
 import { createRedactor, type Redactor } from "./redact.js";
+import { lazyNodeCompressions, lazyNodeHttpClient } from "./lazy-node-http.js";
+import { limitCompression, limitHttpClient } from "./response-limit.js";
 import { retryInterceptor } from "./retry-interceptor.js";
 import { parseTenantLimits, TenantService, type TenantLimits } from "./tenant-limits.js";
 import { timeoutInterceptor } from "./timeout-interceptor.js";
@@ -79,34 +80,43 @@ function buildInterceptors(o: ResolvedOptions, log: Log, redact: Redactor): Inte
   return list;
 }
 
-function fetchJsonTransport(baseUrl: string, fetchFn: typeof globalThis.fetch): Transport {
+/** A Connect-protocol transport over `httpClient`, every answer capped at `maxResponseBytes`. */
+function cappedTransport(
+  o: ResolvedOptions,
+  httpClient: UniversalClientFn,
+  useBinaryFormat: boolean,
+  acceptCompression: Compression[],
+): Transport {
+  const limit = o.maxResponseBytes;
   return createTransport({
-    httpClient: createFetchHttpClient(fetchFn),
-    baseUrl,
-    useBinaryFormat: false,
+    httpClient: limitHttpClient(httpClient, limit),
+    baseUrl: o.baseUrl,
+    useBinaryFormat,
     interceptors: [],
     jsonOptions,
-    acceptCompression: [],
+    acceptCompression: acceptCompression.map((c) => limitCompression(c, limit)),
     sendCompression: null,
-    ...validateReadWriteMaxBytes(undefined, undefined, undefined),
+    ...validateReadWriteMaxBytes(limit, undefined, undefined),
   });
+}
+
+function fetchJsonTransport(o: ResolvedOptions, fetchFn: typeof globalThis.fetch): Transport {
+  // fetch inflates a compressed body itself, so the cap on received bytes is the cap on inflated bytes.
+  return cappedTransport(o, createFetchHttpClient(fetchFn), false, []);
 }
 
 /** The inner transports: one for the generated services, one (always JSON) for getLimits. */
 function buildTransports(o: ResolvedOptions): { rpc: Transport; tenant: Transport } {
   if (o.transport !== undefined) {
-    return { rpc: o.transport, tenant: fetchJsonTransport(o.baseUrl, o.fetch ?? globalThis.fetch) };
+    return { rpc: o.transport, tenant: fetchJsonTransport(o, o.fetch ?? globalThis.fetch) };
   }
-  if (o.httpVersion === "2") {
-    // One HTTP/2 connection for both (the session unrefs itself when idle).
-    const sessionManager = new Http2SessionManager(o.baseUrl);
-    const make = (useBinaryFormat: boolean) =>
-      createConnectTransport({ baseUrl: o.baseUrl, httpVersion: "2", sessionManager, useBinaryFormat, jsonOptions });
-    return { rpc: make(o.useBinaryFormat), tenant: o.fetch !== undefined ? fetchJsonTransport(o.baseUrl, o.fetch) : make(false) };
-  }
-  const make = (useBinaryFormat: boolean) =>
-    createConnectTransport({ baseUrl: o.baseUrl, httpVersion: "1.1", useBinaryFormat, jsonOptions });
-  return { rpc: make(o.useBinaryFormat), tenant: o.fetch !== undefined ? fetchJsonTransport(o.baseUrl, o.fetch) : make(false) };
+  // connect-node loads on the first call (lazy-node-http.ts); one client, so one HTTP/2 session, for both.
+  const compression = lazyNodeCompressions();
+  const httpClient: UniversalClientFn = lazyNodeHttpClient(o.baseUrl, o.httpVersion);
+  return {
+    rpc: cappedTransport(o, httpClient, o.useBinaryFormat, compression),
+    tenant: o.fetch !== undefined ? fetchJsonTransport(o, o.fetch) : cappedTransport(o, httpClient, false, compression),
+  };
 }
 
 /**

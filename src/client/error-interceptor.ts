@@ -6,6 +6,7 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { inFlightKey, mayHaveTakenEffectKey } from "./call-context.js";
 import { procedureOf } from "./procedure.js";
+import { copyExceededLimit, exceededLimit } from "./response-limit.js";
 import { NEVER_RETRY_PROCEDURES, READ_PROCEDURES } from "./retry-policy.js";
 import type { Redactor } from "./redact.js";
 
@@ -62,9 +63,17 @@ function scrubCause(cause: unknown, redact: Redactor): unknown {
 }
 
 export function toActionableError(error: ConnectError, procedure: string, baseUrl: string, redact: Redactor): ConnectError {
+  const limit = exceededLimit(error);
   const hint = hintFor(error.code, error.rawMessage, procedure, baseUrl);
   const raw = redact(error.rawMessage);
-  const message = hint === undefined ? raw : raw === "" ? hint : `${hint} (server said: ${raw})`;
+  const message =
+    limit !== undefined
+      ? `response of ${procedure} ${raw.replace(/^response /, "")}; raise maxResponseBytes if an answer this large is expected`
+      : hint === undefined
+        ? raw
+        : raw === ""
+          ? hint
+          : `${hint} (server said: ${raw})`;
   const metadata = scrubHeaders(error.metadata, redact);
   const cause = scrubCause(error.cause, redact);
   if (message === error.rawMessage && !metadata.changed && cause === error.cause) return error;
@@ -88,6 +97,7 @@ export function withUnknownOutcome(error: ConnectError, procedure: string): Conn
   const out = new ConnectError(`${error.rawMessage}; ${note}`, error.code, error.metadata, undefined, error.cause);
   for (const detail of error.details) out.details.push(detail);
   unknownOutcomes.add(out);
+  copyExceededLimit(error, out);
   return out;
 }
 

@@ -24,13 +24,20 @@ async function collect(body: AsyncIterable<Uint8Array> | undefined): Promise<Uin
 async function* iterate(body: ReadableStream<Uint8Array> | null): AsyncIterable<Uint8Array> {
   if (body === null) return;
   const reader = body.getReader();
+  let finished = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return;
+      if (done) {
+        finished = true;
+        return;
+      }
       yield value;
     }
   } finally {
+    // Left early (over maxResponseBytes, an error, an abort): cancel the body
+    // so that fetch stops receiving and inflating it.
+    if (!finished) await reader.cancel().catch(() => {});
     reader.releaseLock();
   }
 }

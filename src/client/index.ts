@@ -10,6 +10,8 @@ export { normalizeBaseUrl } from "./base-url.js";
 export { createRateLimiter } from "./rate-limiter.js";
 export type { RateLimiter, RateLimiterOptions } from "./rate-limiter.js";
 export { isRetryableMethod, parseRetryAfter } from "./retry-policy.js";
+export { defaultMaxResponseBytes } from "./response-limit.js";
+export { isOutcomeUnknown } from "./error-interceptor.js";
 export { parseTenantLimits } from "./tenant-limits.js";
 export type { TenantLimits } from "./tenant-limits.js";
 export { collectorFromMessage, createCollectorsResource, createPipelinesResource } from "./resources/index.js";

@@ -6,6 +6,7 @@ import { ConfigurationError } from "../errors/index.js";
 import { assertTransportSecurity, normalizeBaseUrl } from "./base-url.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { LogLevel, Logger } from "./logger.js";
+import { defaultMaxResponseBytes, maxMaxResponseBytes } from "./response-limit.js";
 
 /** Basic auth (stack / Fleet Management user id + access policy token), or a bearer token. */
 export type FleetAuth = { user: string; token: string } | { bearerToken: string };
@@ -59,6 +60,16 @@ export interface FleetClientOptions {
   fetch?: typeof globalThis.fetch | undefined;
   /** Time source for backoff, rate limiting and durations (tests). Default: the system clock. */
   clock?: Clock | undefined;
+  /**
+   * Largest answer accepted from the service, in bytes, counted both as
+   * received and after decompression; a larger one fails the call with
+   * `resource_exhausted` naming the procedure and the limit (not retried),
+   * and its body is cancelled. Applies to the built-in transports and to
+   * getLimits(); a `transport` you pass in reads bodies its own way.
+   * Type: integer from 1 to 4294967295. Default: 32 MiB (33554432,
+   * `defaultMaxResponseBytes`), room for a listing of about 10 000 typical pipelines.
+   */
+  maxResponseBytes?: number | undefined;
   /** Random source in [0, 1) for backoff jitter (tests). Default Math.random. */
   random?: (() => number) | undefined;
 }
@@ -101,6 +112,7 @@ export interface ResolvedOptions {
   fetch: typeof globalThis.fetch | undefined;
   clock: Clock;
   random: () => number;
+  maxResponseBytes: number;
 }
 
 const logLevels: readonly LogLevel[] = ["debug", "info", "warn", "error", "silent"];
@@ -175,6 +187,13 @@ function resolveRateLimit(rateLimit: unknown): ResolvedOptions["rateLimit"] {
   };
 }
 
+function checkMaxResponseBytes(value: unknown): number {
+  if (value === undefined) return defaultMaxResponseBytes;
+  const n = checkNumber("maxResponseBytes", value, { min: 1, integer: true });
+  if (n > maxMaxResponseBytes) fail(`maxResponseBytes must be at most ${maxMaxResponseBytes} (4 GiB - 1)`);
+  return n;
+}
+
 export function resolveOptions(options: FleetClientOptions): ResolvedOptions {
   if (typeof options !== "object" || options === null) fail("createFleetClient needs an options object with at least baseUrl");
   const baseUrl = normalizeBaseUrl(options.baseUrl);
@@ -224,5 +243,6 @@ export function resolveOptions(options: FleetClientOptions): ResolvedOptions {
     fetch: options.fetch,
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
+    maxResponseBytes: checkMaxResponseBytes(options.maxResponseBytes),
   };
 }
