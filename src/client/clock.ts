@@ -5,6 +5,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { getAbortSignalReason } from "@connectrpc/connect/protocol";
 
+/** A time source for backoff, rate limiting and durations; inject a fake one in tests. */
 export interface Clock {
   /** Milliseconds since the Unix epoch (like `Date.now()`). Used for durations and HTTP-date `Retry-After`. */
   now(): number;

@@ -33,12 +33,15 @@ import { userAgentInterceptor } from "./user-agent-interceptor.js";
 import { createCollectorsResource, createPipelinesResource, type CollectorsResource, type PipelinesResource } from "./resources/index.js";
 import { callOptions } from "./resources/request.js";
 
+/** Per-call options of `getLimits()`. */
 export interface GetLimitsOptions {
+  /** Aborts the call. */
   signal?: AbortSignal | undefined;
   /** Overrides the client's timeoutMs for this call; 0 = no deadline. */
   timeoutMs?: number | undefined;
 }
 
+/** A client for one Fleet Management stack, from `createFleetClient`. */
 export interface FleetClient {
   /** The normalised host root every call goes to. */
   readonly baseUrl: string;

@@ -2,14 +2,21 @@
 // (console fits). Lines go through a level filter and the redactor.
 import { redactDeep, type Redactor } from "./redact.js";
 
+/** The lowest level a logger receives; `silent` sends nothing. */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
+/** Structured fields of a log line (procedure, attempt, code, …), secrets redacted. */
 export type LogFields = Record<string, unknown>;
 
+/** Where the client logs: any object with some of these methods (`console` fits). */
 export interface Logger {
+  /** Each call that succeeded, and failures that are not transient. */
   debug?(message: string, fields?: LogFields): void;
+  /** Each retry, with its reason and delay. */
   info?(message: string, fields?: LogFields): void;
+  /** Transient failures (unavailable, rate limited, deadline, connection). */
   warn?(message: string, fields?: LogFields): void;
+  /** Errors. */
   error?(message: string, fields?: LogFields): void;
 }
 

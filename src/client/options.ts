@@ -11,6 +11,7 @@ import { defaultMaxResponseBytes, maxMaxResponseBytes } from "./response-limit.j
 /** Basic auth (stack / Fleet Management user id + access policy token), or a bearer token. */
 export type FleetAuth = { user: string; token: string } | { bearerToken: string };
 
+/** How failed calls are retried (only retry-safe methods, only transient failures). */
 export interface RetryOptions {
   /** Attempts in total, the first one included (1 = never retry). Default 4. */
   maxAttempts?: number | undefined;
@@ -24,6 +25,7 @@ export interface RetryOptions {
   attemptTimeoutMs?: number | undefined;
 }
 
+/** The client-side token bucket. */
 export interface RateLimitOptions {
   /** Sustained rate. Default 3 (the service's published limit). */
   requestsPerSecond?: number | undefined;
@@ -31,6 +33,7 @@ export interface RateLimitOptions {
   burst?: number | undefined;
 }
 
+/** Options of `createFleetClient`; only `baseUrl` is required. */
 export interface FleetClientOptions {
   /** Host root, or the URL copied from the Fleet Management UI (…/pipeline.v1.PipelineService/). */
   baseUrl: string;

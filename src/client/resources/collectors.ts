@@ -20,19 +20,24 @@ export type CollectorType = "alloy" | "otel" | "unspecified";
 
 /** A collector as the service stores it. */
 export interface Collector {
+  /** The collector's id, chosen by the collector when it registers. */
   id: string;
+  /** A display name; `""` when none. */
   name: string;
   /**
    * Whether it receives configuration. A collector stored without the field
    * reads as `true`: only an explicit `false` stops its configuration.
    */
   enabled: boolean;
+  /** Alloy or OpenTelemetry; selects which pipelines it receives. */
   collectorType: CollectorType;
   /** Attributes the collector reported itself (read-only here). */
   localAttributes: Record<string, string>;
   /** Attributes set through the API; they win over local ones of the same name. */
   remoteAttributes: Record<string, string>;
+  /** When the service created it, when it says. */
   createdAt?: Date;
+  /** When the service last changed it, when it says. */
   updatedAt?: Date;
   /** When the collector unregistered; absent while it is active. */
   markedInactiveAt?: Date;
@@ -40,6 +45,7 @@ export interface Collector {
 
 /** A collector to create. */
 export interface CollectorInput {
+  /** The collector's id; must be unique in the stack. */
   id: string;
   /** Default `""`. */
   name?: string | undefined;
@@ -53,7 +59,9 @@ export interface CollectorInput {
 
 /** What `collectors.update` changes; an absent (or `undefined`) field keeps its value. */
 export interface CollectorPatch {
+  /** A new display name. */
   name?: string | undefined;
+  /** Whether it receives configuration. */
   enabled?: boolean | undefined;
   /** Replaces every remote attribute (use `{ ...current.remoteAttributes, key: value }` to add one). */
   remoteAttributes?: Record<string, string> | undefined;
@@ -61,13 +69,17 @@ export interface CollectorPatch {
 
 /** Every attribute name in use, with its values (sorted). */
 export interface CollectorAttributes {
+  /** Attributes the collectors report themselves, by name. */
   local: Record<string, string[]>;
+  /** Attributes set through the API, by name. */
   remote: Record<string, string[]>;
 }
 
+/** `fleet.collectors`: the collector service as resources, throwing `FleetApiError` subclasses. */
 export interface CollectorsResource {
   /** Every collector, or those whose attributes satisfy all `matchers`. */
   list(matchers?: string[], options?: RequestOptions): Promise<Collector[]>;
+  /** One collector; `NotFoundError` when there is none. */
   get(id: string, options?: RequestOptions): Promise<Collector>;
   /** Adds a collector ahead of its registration; AlreadyExistsError when the id is taken. */
   create(input: CollectorInput, options?: RequestOptions): Promise<Collector>;
@@ -82,6 +94,7 @@ export interface CollectorsResource {
     patch: CollectorPatch | ((current: Collector) => CollectorPatch | Promise<CollectorPatch>),
     options?: RequestOptions,
   ): Promise<Collector>;
+  /** Removes the collector; `NotFoundError` when there is none. */
   delete(id: string, options?: RequestOptions): Promise<void>;
   /** The attribute names and values in use across the stack's collectors. */
   attributes(options?: RequestOptions): Promise<CollectorAttributes>;

@@ -23,7 +23,9 @@ export type PipelineRef = string | { id: string };
 
 /** Filters of `pipelines.list`, applied by the service. */
 export interface PipelineListFilter {
+  /** Only pipelines of this configuration language. */
   configType?: ConfigTypeName | undefined;
+  /** Only enabled (or only disabled) pipelines. */
   enabled?: boolean | undefined;
   /** Only pipelines a collector with these local attributes would receive. */
   localAttributes?: Record<string, string> | undefined;
@@ -36,15 +38,23 @@ export interface PipelineListFilter {
  * `undefined`) keeps its value; `null` removes `source` or `metadata`.
  */
 export interface PipelinePatch {
+  /** Renames the pipeline. */
   name?: string | undefined;
+  /** New configuration text. */
   contents?: string | undefined;
+  /** New matchers, replacing the list. */
   matchers?: string[] | undefined;
+  /** Enables or disables it. */
   enabled?: boolean | undefined;
+  /** A new configuration language. */
   configType?: ConfigTypeName | undefined;
+  /** A new owner; `null` removes the source. */
   source?: PipelineSourceInput | null | undefined;
+  /** New metadata, replacing the old; `null` removes it. */
   metadata?: JsonObject | null | undefined;
 }
 
+/** `fleet.pipelines`: the pipeline service as resources, throwing `FleetApiError` subclasses. */
 export interface PipelinesResource {
   /** Every pipeline of the stack (contents included), narrowed by `filter`; in the service's order. */
   list(filter?: PipelineListFilter, options?: RequestOptions): Promise<Pipeline[]>;
