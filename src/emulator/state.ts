@@ -7,49 +7,75 @@ import { PipelineRevisionSchema, PipelineSchema, type Pipeline } from "../../gen
 import { CollectorSchema, type Collector } from "../../gen/collector/v1/collector_pb.js";
 import type { EmulatorStore } from "./store.js";
 
+/** A pipeline as the emulator holds it, in protojson (camelCase, enum names, RFC 3339 times). */
 export interface PipelineJson {
+  /** Decimal id, assigned on create. */
   id?: string;
+  /** Unique within the stack. */
   name: string;
+  /** The configuration text, byte for byte as written. */
   contents: string;
+  /** The matchers as written. */
   matchers: string[];
+  /** Absent when the writer left it out. */
   enabled?: boolean;
   /** `CONFIG_TYPE_ALLOY`, `CONFIG_TYPE_OTEL` or `CONFIG_TYPE_UNSPECIFIED`. */
   configType: string;
+  /** Free-form JSON kept with the pipeline. */
   metadata?: JsonObject;
   /** `type` is `SOURCE_TYPE_GIT`, `SOURCE_TYPE_TERRAFORM`, … */
   source?: { type: string; namespace: string };
+  /** When it was created (RFC 3339). */
   createdAt?: string;
+  /** When it last changed (RFC 3339). */
   updatedAt?: string;
 }
 
+/** A collector as the emulator holds it, in protojson. */
 export interface CollectorJson {
+  /** The collector's id. */
   id: string;
+  /** Display name; `""` when none. */
   name: string;
+  /** Attributes the collector reported when it registered. */
   localAttributes: Record<string, string>;
+  /** Attributes set through the API. */
   remoteAttributes: Record<string, string>;
+  /** Absent when never set (counts as enabled). */
   enabled?: boolean;
   /** `COLLECTOR_TYPE_ALLOY`, `COLLECTOR_TYPE_OTEL` or `COLLECTOR_TYPE_UNSPECIFIED`. */
   collectorType: string;
+  /** When it was created (RFC 3339). */
   createdAt?: string;
+  /** When it last changed (RFC 3339). */
   updatedAt?: string;
+  /** When it unregistered (RFC 3339), if it did. */
   markedInactiveAt?: string;
 }
 
+/** One recorded change of a pipeline, in protojson. */
 export interface PipelineRevisionJson {
+  /** Decimal id, with its own counter. */
   revisionId: string;
+  /** The pipeline after the change; for a delete, as it was deleted. */
   snapshot: PipelineJson;
+  /** When the change was made (RFC 3339). */
   createdAt: string;
   /** `INSERT`, `UPDATE` or `DELETE`. */
   operation: string;
 }
 
+/** Everything the emulator holds, as `state()` and `GET /_emulator/state` give it. */
 export interface EmulatorState {
   /** Ordered by numeric id. */
   pipelines: PipelineJson[];
+  /** In creation order. */
   collectors: CollectorJson[];
   /** Oldest first. */
   revisions: PipelineRevisionJson[];
+  /** The id the next new pipeline gets. */
   nextPipelineId: number;
+  /** The id the next revision gets. */
   nextRevisionId: number;
 }
 
@@ -59,31 +85,49 @@ export interface EmulatorState {
  * `git`, `terraform`, `grafana`, `alloy`, `otel`.
  */
 export interface PipelineSeed {
+  /** Unique within the seed and the stack. */
   name: string;
+  /** The configuration text. */
   contents: string;
+  /** Default `[]`. */
   matchers?: string[];
+  /** Left absent when not given, as a writer that omits it. */
   enabled?: boolean;
+  /** `alloy`, `otel`, or the protojson enum name. Default Alloy. */
   configType?: string;
+  /** Free-form JSON kept with the pipeline. */
   metadata?: JsonObject;
+  /** The owner: `type` is `git`, `terraform`, `grafana` or the enum name. Default: none. */
   source?: { type: string; namespace: string };
   /** Kept when given (decimal); otherwise assigned. */
   id?: string;
+  /** RFC 3339; default now. */
   createdAt?: string;
+  /** RFC 3339; default `createdAt`. */
   updatedAt?: string;
 }
 
 /** A collector to put in place, local attributes included (protojson). */
 export interface CollectorSeed {
+  /** The collector's id. */
   id: string;
+  /** Display name. */
   name?: string;
+  /** Attributes as if the collector had registered with them. */
   localAttributes?: Record<string, string>;
+  /** Attributes as if set through the API. */
   remoteAttributes?: Record<string, string>;
+  /** Default: absent (counts as enabled). */
   enabled?: boolean;
+  /** `alloy`, `otel`, or the protojson enum name. */
   collectorType?: string;
 }
 
+/** What `seed()` and `POST /_emulator/seed` put in place, all or nothing. */
 export interface EmulatorSeed {
+  /** Pipelines, with their source. */
   pipelines?: readonly PipelineSeed[];
+  /** Collectors, with their attributes. */
   collectors?: readonly CollectorSeed[];
 }
 
