@@ -34,15 +34,17 @@ export interface SyncFromDir {
   dir: string;
   /** Globs to skip when loading `dir`. */
   exclude?: string[] | undefined;
-  desired?: never;
+  /** Not with `dir`; `undefined` is accepted as absent. */
+  desired?: undefined;
 }
 
 /** The desired set as data. */
 export interface SyncFromDesired {
   /** The desired pipelines (a `Pipeline` read back is one too). */
   desired: PipelineSpec[];
-  dir?: never;
-  exclude?: never;
+  /** Not with `desired`; `undefined` is accepted as absent. */
+  dir?: undefined;
+  exclude?: undefined;
 }
 
 /** Exactly one of `dir` and `desired` (checked at run time too). */
