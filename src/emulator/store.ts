@@ -40,6 +40,9 @@ import {
   invalidArgument,
 } from "./validation.js";
 
+/**
+ * What a pipeline without matchers matches: no collector (`none`, the service's behaviour as far as known) or every one.
+ */
 export type EmptyMatchersMode = "none" | "all";
 
 export interface StoreOptions {
@@ -126,10 +129,16 @@ function hasId(p: Pipeline): boolean {
   return p.id !== undefined && p.id !== "";
 }
 
+/**
+ * The emulator's in-memory state and the service's rules, behind every RPC. The `beforeRequest` hook
+ * receives it, to act as another writer would between a client's calls.
+ */
 export class EmulatorStore {
   /** Not readonly: a test may move the limit while a client runs (server beforeRequest hook). */
   pipelineLimit: number;
+  /** The most collectors the stack may hold. */
   readonly collectorLimit: number;
+  /** What a pipeline without matchers matches. */
   emptyMatchers: EmptyMatchersMode;
   private readonly now: () => number;
 
@@ -157,6 +166,7 @@ export class EmulatorStore {
 
   // ---- pipelines: reads ------------------------------------------------
 
+  /** The pipeline with this id; throws `not_found`. */
   getPipeline(id: string): Pipeline {
     if (id === "") throw invalidArgument("id is required");
     const found = this.pipelines.get(id);
@@ -164,6 +174,7 @@ export class EmulatorStore {
     return found;
   }
 
+  /** The id of the pipeline with this name; throws `not_found`. */
   getPipelineId(name: string): string {
     if (name === "") throw invalidArgument("name is required");
     const id = this.idByName.get(name);
@@ -171,6 +182,7 @@ export class EmulatorStore {
     return id;
   }
 
+  /** The pipelines, ordered by id, narrowed as `ListPipelines` narrows them. */
   listPipelines(filter: ListPipelinesFilter = {}): Pipeline[] {
     const all = this.orderedPipelines();
     const local = filter.localAttributes ?? {};
@@ -198,10 +210,12 @@ export class EmulatorStore {
     return test(attributes);
   }
 
+  /** Every revision, oldest first. */
   listRevisions(): PipelineRevision[] {
     return this.revisions;
   }
 
+  /** The revisions of one pipeline (deleted ones included), oldest first. */
   listPipelineRevisions(id: string): PipelineRevision[] {
     if (id === "") throw invalidArgument("id is required");
     const found = this.revisions.filter((r) => r.snapshot?.id === id);
@@ -209,6 +223,7 @@ export class EmulatorStore {
     return found;
   }
 
+  /** One revision; throws `not_found`. */
   getRevision(revisionId: string): PipelineRevision {
     if (revisionId === "") throw invalidArgument("revision_id is required");
     const found = this.revisions.find((r) => r.revisionId === revisionId);
@@ -218,6 +233,7 @@ export class EmulatorStore {
 
   // ---- pipelines: writes -----------------------------------------------
 
+  /** `CreatePipeline`: adds a pipeline, or with `validateOnly` only checks it. */
   createPipeline(input: Pipeline | undefined, validateOnly = false): Pipeline {
     const p = this.requirePipeline(input, "Create");
     if (this.idByName.has(p.name)) {
@@ -227,6 +243,7 @@ export class EmulatorStore {
     return this.commitWrite(this.planInsert(p, p.source), validateOnly);
   }
 
+  /** `UpdatePipeline`: replaces the pipeline with the input's id. */
   updatePipeline(input: Pipeline | undefined, validateOnly = false): Pipeline {
     if (input === undefined) throw invalidArgument("pipeline is required");
     if (!hasId(input)) throw invalidArgument(`${describePipeline(input)}: id is required for an update`);
@@ -240,6 +257,7 @@ export class EmulatorStore {
     return this.commitWrite(this.planReplace(existing, input, input.source), validateOnly);
   }
 
+  /** `UpsertPipeline`: creates, or replaces the pipeline with the input's name. */
   upsertPipeline(input: Pipeline | undefined, validateOnly = false): Pipeline {
     const p = this.requirePipeline(input, "Upsert");
     const existingId = this.idByName.get(p.name);
@@ -250,12 +268,14 @@ export class EmulatorStore {
     return this.commitWrite(this.planReplace(this.pipelines.get(existingId)!, p, p.source), validateOnly);
   }
 
+  /** `DeletePipeline`. */
   deletePipeline(id: string): void {
     const existing = this.getPipeline(id);
     this.removePipeline(existing);
     this.changed();
   }
 
+  /** `BulkDeletePipelines`: all or nothing. */
   bulkDeletePipelines(ids: readonly string[]): void {
     if (ids.length === 0) throw invalidArgument("ids must not be empty");
     const seen = new Set<string>();
@@ -305,6 +325,7 @@ export class EmulatorStore {
 
   // ---- collectors ------------------------------------------------------
 
+  /** The collector with this id; throws `not_found`. */
   getCollector(id: string): Collector {
     if (id === "") throw invalidArgument("id is required");
     const found = this.collectors.get(id);
@@ -312,6 +333,7 @@ export class EmulatorStore {
     return found;
   }
 
+  /** The collectors whose attributes satisfy every matcher, in creation order. */
   listCollectors(matchers: readonly string[] = []): Collector[] {
     const all = [...this.collectors.values()];
     if (matchers.length === 0) return all;
@@ -320,6 +342,7 @@ export class EmulatorStore {
     return all.filter((c) => test(effectiveAttributes(c.localAttributes, c.remoteAttributes, c.id)));
   }
 
+  /** `CreateCollector`. */
   createCollector(input: Collector | undefined): Collector {
     if (input === undefined) throw invalidArgument("collector is required");
     if (input.id === "") throw invalidArgument("collector id is required");
@@ -337,6 +360,7 @@ export class EmulatorStore {
     return stored;
   }
 
+  /** `UpdateCollector`. */
   updateCollector(input: Collector | undefined): Collector {
     if (input === undefined) throw invalidArgument("collector is required");
     const existing = this.getCollector(input.id);
@@ -346,12 +370,14 @@ export class EmulatorStore {
     return stored;
   }
 
+  /** `DeleteCollector`. */
   deleteCollector(id: string): void {
     this.getCollector(id);
     this.collectors.delete(id);
     this.changed();
   }
 
+  /** `BulkDeleteCollectors`: all or nothing. */
   bulkDeleteCollectors(ids: readonly string[]): void {
     if (ids.length === 0) throw invalidArgument("ids must not be empty");
     const missing = ids.filter((id) => !this.collectors.has(id));
@@ -382,6 +408,7 @@ export class EmulatorStore {
     this.changed();
   }
 
+  /** `ListCollectorAttributes`: every attribute name and value in use. */
   listCollectorAttributes(): ListCollectorAttributesResponse {
     const local = new Map<string, Set<string>>();
     const remote = new Map<string, Set<string>>();
@@ -413,10 +440,12 @@ export class EmulatorStore {
 
   // ---- whole-state operations (seed, reset, persistence) ---------------
 
+  /** How many pipelines the stack holds. */
   pipelineCount(): number {
     return this.pipelines.size;
   }
 
+  /** How many collectors the stack holds. */
   collectorCount(): number {
     return this.collectors.size;
   }
