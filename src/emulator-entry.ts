@@ -6,6 +6,7 @@
 import { createFleetClient, type FleetClient, type FleetClientOptions } from "./client/index.js";
 import { startEmulator as startServer, type Emulator as EmulatorServer, type EmulatorOptions } from "./emulator/index.js";
 
+/** A running emulator (`startEmulator`): its URL, inspection and control, and a client for it. */
 export interface Emulator extends EmulatorServer {
   /** A client for this emulator, made on first use and shared (see `createClient` for the settings). */
   readonly client: FleetClient;

@@ -17,10 +17,13 @@ export interface Identifier {
   readonly pos: Position;
 }
 
+/** The syntax tree of one Alloy file, from `parseAlloy`. */
 export interface AlloyFile {
+  /** The node kind. */
   readonly kind: "File";
   /** The file name given to parseAlloy, for messages. */
   readonly filename?: string;
+  /** The top-level attributes and blocks, in source order. */
   readonly body: Statement[];
   /** Every comment, in source order, grouped as the formatter places them. */
   readonly comments: CommentGroup[];

@@ -2,10 +2,14 @@
 // column, upstream's message text.
 import type { Position } from "./ast.js";
 
+/** An error makes the text invalid; a warning does not. */
 export type AlloyDiagnosticSeverity = "error" | "warning";
 
+/** One problem in Alloy text, positioned as Alloy reports it. */
 export interface AlloyDiagnostic {
+  /** Whether the text is invalid. */
   readonly severity: AlloyDiagnosticSeverity;
+  /** Alloy's own wording of the problem. */
   readonly message: string;
   /** 1-based line. */
   readonly line: number;

@@ -16,11 +16,13 @@ export type { AlloyNode, AlloyReference } from "./walk.js";
 export { alloyStringValue } from "./quote.js";
 export { MAX_NESTING as ALLOY_MAX_NESTING } from "./parser.js";
 
+/** Options of `parseAlloy`. */
 export interface AlloyParseOptions {
   /** Used in diagnostics and kept on the tree. */
   filename?: string;
 }
 
+/** What `parseAlloy` returns. */
 export interface AlloyParseResult {
   /** The tree; when there are error diagnostics it holds what could be parsed. */
   file: AlloyFile;
@@ -39,6 +41,7 @@ function toBytes(text: string | Uint8Array): Uint8Array {
   return typeof text === "string" ? encoder.encode(text) : text;
 }
 
+/** Options of `formatAlloy`. */
 export interface AlloyFormatOptions {
   /** Used in diagnostics. */
   filename?: string;

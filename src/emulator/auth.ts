@@ -1,8 +1,11 @@
 // HTTP Basic auth as the service does it: user = stack id, password = token.
 import { timingSafeEqual, createHash } from "node:crypto";
 
+/** The HTTP Basic credentials the emulator requires. */
 export interface BasicAuthCredentials {
+  /** The user (a stack id, on the real service). */
   user: string;
+  /** The token (an access-policy token, on the real service). */
   token: string;
 }
 

@@ -5,6 +5,7 @@
 import { ConfigurationError } from "../errors/index.js";
 import { createPrng } from "./prng.js";
 
+/** A kind of fault the emulator can inject; `FAULT_PHASES` says when each strikes. */
 export type FaultKind =
   /** 503 `unavailable`, before handling. */
   | "unavailable"
@@ -19,6 +20,7 @@ export type FaultKind =
   /** The call is handled and stored, and answered only after the client's deadline. */
   | "timeout";
 
+/** Whether a fault strikes before the call is handled (nothing changed) or after (the change is stored). */
 export type FaultPhase = "before" | "after";
 
 /** When each fault kind strikes relative to the handling of the call. */
@@ -31,8 +33,10 @@ export const FAULT_PHASES: Readonly<Record<FaultKind, FaultPhase>> = {
   timeout: "after",
 };
 
+/** Every fault kind. */
 export const FAULT_KINDS: readonly FaultKind[] = Object.keys(FAULT_PHASES) as FaultKind[];
 
+/** Seeded random faults: which calls fail, how, and how often. */
 export interface FaultOptions {
   /** Probability in [0, 1] that an eligible call gets a fault. */
   rate: number;
@@ -60,8 +64,11 @@ export interface FaultOptions {
   holdMs?: number | undefined;
 }
 
+/** The fault drawn for one call. */
 export interface FaultDecision {
+  /** What fails. */
   kind: FaultKind;
+  /** When it strikes. */
   phase: FaultPhase;
 }
 

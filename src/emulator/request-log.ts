@@ -1,6 +1,7 @@
 // What the emulator saw, call by call, for tests written in any language.
 import type { FaultKind, FaultPhase } from "./faults.js";
 
+/** One call the emulator answered, as `requests()` and `GET /_emulator/requests` list it. */
 export interface RequestLogEntry {
   /** Arrival order, from 1. */
   seq: number;
@@ -12,6 +13,7 @@ export interface RequestLogEntry {
   time: string;
   /** Arrival to end of response (or to the cut), in milliseconds. */
   durationMs: number;
+  /** The HTTP version of the call. */
   httpVersion: "1.1" | "2";
   /** From the request's Content-Type. */
   format: "json" | "binary" | "other";

@@ -29,12 +29,17 @@ import { DEFAULT_PIPELINE_LIMIT, EmulatorStore, type EmptyMatchersMode } from ".
 
 /** What `tenant.v1.TenantService/GetLimits` answers; an absent field means "no limit". */
 export interface EmulatorLimits {
+  /** Most pipelines the stack may hold. */
   pipelines?: number;
+  /** Most collectors. */
   collectors?: number;
+  /** Requests per second to the management APIs. */
   requestsPerSecondApi?: number;
+  /** Requests per second to the collector (agent) APIs. */
   requestsPerSecondCollector?: number;
 }
 
+/** Options of `startEmulator`. */
 export interface EmulatorOptions {
   /** TCP port; 0 (default) picks a free one. */
   port?: number | undefined;
@@ -94,7 +99,9 @@ export interface EmulatorOptions {
 export interface Emulator {
   /** `http://host:port`, the base URL for Connect clients (and `FLEET_URL`). */
   readonly url: string;
+  /** The interface it listens on. */
   readonly host: string;
+  /** The port it listens on. */
   readonly port: number;
   /** Closes every connection, saves the state file, and frees the port. */
   stop(): Promise<void>;
