@@ -38,8 +38,6 @@ const INFINITY: Loc = { offset: Number.MAX_SAFE_INTEGER, line: Number.MAX_SAFE_I
 export interface FormatOutput {
   text: string;
   warnings: AlloyDiagnostic[];
-  /** Whether the layout may need a second pass to be stable (upstream's moved comments, spec 5.6). */
-  unstable: boolean;
 }
 
 /** Formats a parsed file whose source had no diagnostics. */
@@ -48,32 +46,48 @@ export function printFile(file: AlloyFile, src: Uint8Array, lineStarts: readonly
   p.statements(file.body);
   p.finish();
   const text = trimBlanks(alignCells(p.output()));
-  return { text: text + "\n", warnings: p.warnings, unstable: p.unstable && file.comments.length > 0 };
+  return { text: text + "\n", warnings: p.warnings };
 }
 
-/** Formats source text; undefined diagnostics mean success. */
+/** Formats source text: the text, or the syntax errors. Warnings (deviations) come with the text. */
 export function formatSource(src: Uint8Array, filename?: string): { text?: string; diagnostics: AlloyDiagnostic[] } {
   const parsed = parse(src, filename);
   if (parsed.diagnostics.length > 0) return { diagnostics: parsed.diagnostics };
   const first = printFile(parsed.file, src, parsed.lineStarts, filename);
-  let out = first;
-  // Upstream can move a comment near an unpositioned `)` again on every run
-  // (spec 5.6): reformat until the text is stable so that a second run of
-  // ours never changes it.
-  for (let i = 0; i < 4 && out.unstable; i++) {
-    const bytes = new TextEncoder().encode(out.text);
+  // Upstream is not idempotent on some inputs: an expression written over
+  // several lines and joined onto one changes the next run's alignment
+  // decisions (a field after a multi-line value starts a new run), and a
+  // comment near a token without a recorded position can move again
+  // (spec 5.6). Deviation: when the output differs from the input, we format
+  // it again until it is stable, so that our output is always canonical
+  // (it is also where repeated `alloy fmt` runs end). Inputs that upstream
+  // formats in one run are unaffected: their output is already stable.
+  let text = first.text;
+  let input = src;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const bytes = encoder.encode(text);
+    if (sameBytes(bytes, input)) break;
     const again = parse(bytes, filename);
     if (again.diagnostics.length > 0) break;
-    const next = printFile(again.file, bytes, again.lineStarts, filename);
-    if (next.text === out.text) break;
-    out = { ...next, warnings: first.warnings };
+    const next = printFile(again.file, bytes, again.lineStarts, filename).text;
+    input = bytes;
+    if (next === text) break;
+    text = next;
   }
-  return { text: out.text, diagnostics: first.warnings };
+  return { text, diagnostics: first.warnings };
+}
+
+const MAX_PASSES = 4;
+const encoder = new TextEncoder();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 class Printer {
   readonly warnings: AlloyDiagnostic[] = [];
-  unstable = false;
 
   private readonly chunks: string[] = [];
   private atLineStart = true;
@@ -84,13 +98,30 @@ class Printer {
   private pos: Loc = { offset: 0, line: 1 };
   private last: Loc = { offset: 0, line: 1 };
   private commentIndex = 0;
+  /** Start offsets of every comment, ascending. */
+  private readonly commentOffsets: number[];
 
   constructor(
     private readonly comments: readonly CommentGroup[],
     private readonly src: Uint8Array,
     private readonly lineStarts: readonly number[],
     private readonly filename: string | undefined,
-  ) {}
+  ) {
+    this.commentOffsets = comments.flatMap((g) => g.comments.map((c) => c.pos.offset));
+  }
+
+  /** Whether a comment starts strictly between two offsets. */
+  private commentBetween(from: number, to: number): boolean {
+    const offsets = this.commentOffsets;
+    let lo = 0;
+    let hi = offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (offsets[mid]! <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < offsets.length && offsets[lo]! < to;
+  }
 
   output(): string {
     return this.chunks.join("");
@@ -108,6 +139,11 @@ class Printer {
       else hi = mid - 1;
     }
     return lo + 1;
+  }
+
+  /** Offset just past the end of a line (the start of the next one). */
+  private lineEnd(line: number): number {
+    return this.lineStarts[line] ?? this.src.length;
   }
 
   /** Line of an expression's last byte. */
@@ -456,8 +492,6 @@ class Printer {
       prevLine = this.endLine(arg);
     }
     if (rparen.line !== prevLine) {
-      // The `)` has no recorded position upstream: comments near it can move on every run.
-      this.unstable = true;
       if (args.length > 0) {
         this.text(",");
       } else {
@@ -466,7 +500,15 @@ class Printer {
       }
       this.ws(Ws.Formfeed);
     }
-    this.text(")");
+    // Deviation (spec 5.6): upstream estimates the `)` as right after the last
+    // argument, so a comment before the `)`, or after a `)` on its own line,
+    // lands on the wrong side of a line break, and what follows may no
+    // longer parse (`) /* c */⏎|| x`). When a comment sits there, the `)`
+    // gets its real position instead.
+    const lastEnd = args.length > 0 ? endOffset(args[args.length - 1]!) : lparen.offset;
+    const commentNear =
+      this.commentBetween(lastEnd, rparen.offset) || (rparen.line !== prevLine && this.commentBetween(rparen.offset, this.lineEnd(rparen.line)));
+    this.text(")", commentNear ? rparen : undefined);
   }
 
   private stringLiteral(text: string, at: Position): void {
@@ -488,6 +530,32 @@ class Printer {
 
   private warn(at: Position, message: string): void {
     this.warnings.push(diagnosticAt(at, message, "warning", this.filename));
+  }
+}
+
+/** Offset of an expression's last byte (close enough for ordering against comments). */
+function endOffset(e: Expression): number {
+  switch (e.kind) {
+    case "Identifier":
+      return e.pos.offset + byteLength(e.name) - 1;
+    case "Literal":
+      return e.pos.offset + byteLength(e.text) - 1;
+    case "Array":
+      return e.rbrack.offset;
+    case "Object":
+      return e.rbrace.offset;
+    case "Access":
+      return e.name.pos.offset + byteLength(e.name.name) - 1;
+    case "Index":
+      return e.rbrack.offset;
+    case "Call":
+      return e.rparen.offset;
+    case "Unary":
+      return endOffset(e.operand);
+    case "Binary":
+      return endOffset(e.right);
+    case "Paren":
+      return e.rparen.offset;
   }
 }
 
