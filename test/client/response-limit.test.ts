@@ -87,12 +87,13 @@ describe.each(["1.1", "2"] as const)("node transport over HTTP/%s", (httpVersion
 
   it("refuses an answer whose Content-Length is over the default 32 MiB before reading it", async () => {
     const state: Stream = { written: 0, closed: false };
-    handler = (_req, res) => {
+    handler = (_req, answer) => {
+      const res = answer as ServerResponse;
       res.writeHead(200, { "content-type": "application/proto", "content-length": String(defaultMaxResponseBytes + 1) });
       // Sends 1 MiB and then waits: the refusal cannot come from reading the rest.
       res.write(Buffer.alloc(MiB));
       state.written = MiB;
-      (res as ServerResponse).on("close", () => (state.closed = true));
+      res.on("close", () => (state.closed = true));
       return true;
     };
     const err = await failure(client().pipelines.listPipelines({}));
