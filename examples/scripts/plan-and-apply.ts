@@ -2,6 +2,7 @@
 // no safety check blocks it. Run: tsx examples/scripts/plan-and-apply.ts DIR NAMESPACE
 import {
   ApplyError,
+  FleetApiError,
   SafetyCheckError,
   loadPipelines,
   planSync,
@@ -30,7 +31,8 @@ export async function planAndApply(
 ): Promise<{ plan: SyncPlan; result?: ApplyResult }> {
   const log = options.log ?? ((t: string) => process.stdout.write(t));
   const { specs } = await loadPipelines(options.dir);
-  const remote = (await client.pipelines.listPipelines({})).pipelines;
+  // The plan compares against the generated messages, as the service sent them.
+  const remote = (await client.raw.pipelines.listPipelines({})).pipelines;
   const plan = planSync({
     desired: specs,
     remote,
@@ -55,6 +57,10 @@ if (isMain(import.meta.url)) {
     if (error instanceof SafetyCheckError || error instanceof ApplyError) {
       console.error(error.message);
       process.exitCode = error instanceof SafetyCheckError || error.code === "STALE_PLAN" ? 3 : 1;
+    } else if (error instanceof FleetApiError) {
+      // The service refused or could not be reached (bad credentials, rate limit, ...).
+      console.error(`${error.message}${error.requestId ? ` (request id ${error.requestId})` : ""}`);
+      process.exitCode = 1;
     } else throw error;
   }
 }

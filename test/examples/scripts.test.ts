@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runDemo } from "../../examples/demo.js";
 import { exportNamespace } from "../../examples/scripts/export.js";
+import { disableByPrefix } from "../../examples/scripts/disable-tmp.js";
 import { fallbackSync } from "../../examples/scripts/fallback.js";
 import { disableForIncident, restoreAfterIncident, targetsAttribute } from "../../examples/scripts/incident.js";
 import { planAndApply } from "../../examples/scripts/plan-and-apply.js";
@@ -44,7 +45,7 @@ describe("plan-and-apply.ts", () => {
 describe("fallback.ts", () => {
   it("retries the same plan after partial failures until it converges", async () => {
     const flaky = createFleetClient({ baseUrl: emulator.url, rateLimit: false, retry: false });
-    emulator.setFaults({ rate: 0.5, seed: 11, kinds: ["unavailable"], methods: ["UpsertPipeline"] });
+    emulator.setFaults({ rate: 0.5, seed: 11, kinds: ["unavailable"], methods: ["CreatePipeline"] });
     const lines: string[] = [];
     const result = await fallbackSync(flaky, { dir: EXAMPLES, namespace: "repo", attempts: 10, log: (t) => lines.push(t) });
     expect(result.verification?.ok).toBe(true);
@@ -104,6 +105,26 @@ describe("incident.ts", () => {
     expect(restored).toEqual(["journal_logs", "tf_platform"]);
     const strip = (ps: typeof before) => ps.map(({ updatedAt: _u, createdAt: _c, ...rest }) => rest);
     expect(strip(emulator.state().pipelines)).toEqual(strip(before));
+  });
+});
+
+describe("disable-tmp.ts", () => {
+  it("disables the enabled tmp_ pipelines only, keeping their source; a dry run writes nothing", async () => {
+    emulator.seed({
+      pipelines: [
+        { name: "tmp_debug", contents: "// d\n", enabled: true, configType: "alloy", source: { type: "terraform", namespace: "infra" } },
+        { name: "tmp_off", contents: "// o\n", enabled: false },
+        { name: "keep", contents: "// k\n", enabled: true },
+      ],
+    });
+    const before = emulator.state().pipelines;
+    expect(await disableByPrefix(client, { dryRun: true })).toEqual({ disabled: ["tmp_debug"], conflicts: [], gone: [] });
+    expect(emulator.state().pipelines).toEqual(before);
+
+    expect(await disableByPrefix(client)).toEqual({ disabled: ["tmp_debug"], conflicts: [], gone: [] });
+    const after = emulator.state().pipelines;
+    expect(after.find((p) => p.name === "tmp_debug")).toMatchObject({ enabled: false, source: { type: "SOURCE_TYPE_TERRAFORM", namespace: "infra" } });
+    expect(after.filter((p) => p.name !== "tmp_debug")).toEqual(before.filter((p) => p.name !== "tmp_debug"));
   });
 });
 
