@@ -1,8 +1,9 @@
-// The list → compare → delete → upsert workflow, for stacks or tools that do
-// not use SyncPipelines: deletes go first (one BulkDeletePipelines, or one
-// DeletePipeline each on older servers), then only what changed is upserted.
-// A failed write does not stop the others; the same plan converges when run
-// again. Run: tsx examples/scripts/fallback.ts DIR NAMESPACE
+// The list → compare → write workflow, for stacks or tools that do not use
+// SyncPipelines: only what changed is written (CreatePipeline for a new name,
+// UpdatePipeline by id for a change), and the deletes come last, held back if
+// any write failed so that no collector loses configuration. A failed write
+// does not stop the others; the same plan converges when run again.
+// Run: tsx examples/scripts/fallback.ts DIR NAMESPACE
 import { ApplyError, applyPlan, syncPipelines, type ApplyResult, type FleetClient } from "fleet-pipelines";
 import { clientFromEnv, isMain } from "./connect.js";
 

@@ -1,42 +1,51 @@
-// applyPlan: the stale check, one of the two executors, then read-back
-// verification. Both executors work from what remains to be done given the
-// service's current listing, so running the same plan again after a partial
-// failure picks up where the last run stopped.
-import { Code } from "@connectrpc/connect";
+// applyPlan: the stale check, one of the two executors, read-back
+// verification, and the check of every write against the revision history.
+// Both executors work from what remains to be done given the service's
+// current listing, so running the same plan again after a partial failure
+// picks up where the last run stopped.
 import { ConfigurationError } from "../errors/index.js";
-import { pipelineMessageFromSpec, sourceTypeToProto } from "../pipelines/index.js";
-import type { RemotePipeline } from "../pipelines/index.js";
+import type { RemotePipeline, RemoteRevision } from "../pipelines/index.js";
 import type { SyncPlan } from "../plan/index.js";
-import { assertApplicable } from "../plan/index.js";
-import { CallLog, connectCode, failureFrom, isAbort, resolveConcurrency, runPool } from "./calls.js";
+import { assertApplicable, assessStaleness } from "../plan/index.js";
+import { CallLog, resolveConcurrency } from "./calls.js";
 import { ApplyError } from "./errors.js";
-import { listRemote, remainingWork, type PipelinesClient, type RemainingWork, type UpsertKind } from "./remote.js";
-import { assessRemote } from "./stale.js";
-import type { ApplyChanges, ApplyFailure, ApplyMode, ApplyOptions, ApplyProgress, ApplyResult, Verification } from "./types.js";
+import { executeFallback } from "./fallback.js";
+import { findOverwrites, readHistory, type HistoryMode, type WriteRecord } from "./overwrites.js";
+import { atTarget, listRemote, listSnapshot, remainingWork, type PipelinesClient, type RemainingWork } from "./remote.js";
+import { executeSync } from "./sync.js";
+import type { ApplyChanges, ApplyFailure, ApplyMode, ApplyOptions, ApplyResult, OverwrittenPipeline, Verification } from "./types.js";
 import { verifyScope } from "./verify.js";
+import { DEFAULT_CONCURRENCY, record, type Outcome } from "./outcome.js";
 
-const DEFAULT_CONCURRENCY = 4;
+/**
+ * Fallbacks of at most this many writes read each pipeline's history (one
+ * call each); larger ones the stack's in one call. See the apply bench.
+ */
+const PER_PIPELINE_HISTORY_MAX = 3;
 
 /**
  * Applies a plan made by `planSync`. Refuses a blocked plan (SafetyCheckError)
- * and a plan whose remote snapshot no longer matches the service (ApplyError
- * `STALE_PLAN`, unless `force`). Throws ApplyError `APPLY_FAILED`,
- * `VERIFY_FAILED` or `APPLY_ABORTED` with the partial result when the scope
- * did not end up as desired.
+ * and a plan the service has moved away from (ApplyError `STALE_PLAN`, unless
+ * `force`). Throws ApplyError `APPLY_FAILED`, `VERIFY_FAILED`,
+ * `OVERWRITE_DETECTED` or `APPLY_ABORTED` with the partial result when the
+ * scope did not end up as desired or another writer's work was replaced.
  */
 export async function applyPlan(client: PipelinesClient, plan: SyncPlan, options: ApplyOptions = {}): Promise<ApplyResult> {
   const now = options.now ?? (() => performance.now());
   const started = now();
   assertApplicable(plan);
   const calls = new CallLog();
-  const remoteNow = await listRemote(client, calls, options.signal);
-  return executePlan(client, plan, remoteNow, options, { calls, started, now });
+  const snapshot = await listSnapshot(client, calls, options.signal);
+  // A plan made apart (a saved plan, another job) may be old: its history since then is read before writing.
+  return executePlan(client, plan, snapshot.pipelines, options, { calls, started, now, planIsFresh: false });
 }
 
-interface ExecutionContext {
+export interface ExecutionContext {
   calls: CallLog;
   started: number;
   now: () => number;
+  /** True when the plan was made on `remoteNow` itself a moment ago (syncPipelines): no history to read first. */
+  planIsFresh: boolean;
 }
 
 /** The apply after the listing: shared with `syncPipelines`, which has just listed. */
@@ -51,15 +60,25 @@ export async function executePlan(
   if (mode !== "sync" && mode !== "fallback") {
     throw new ConfigurationError(`mode must be "sync" or "fallback", got ${JSON.stringify(mode)}`);
   }
-  // Checked before any write (fallback reads it only after the deletes).
-  resolveConcurrency(options.concurrency, DEFAULT_CONCURRENCY);
+  const historyOption = options.historyCheck ?? "auto";
+  if (!["auto", "stack", "pipeline", "off"].includes(historyOption)) {
+    throw new ConfigurationError(`historyCheck must be "auto", "stack", "pipeline" or "off", got ${JSON.stringify(historyOption)}`);
+  }
+  // Checked before any write (fallback reads it only after the upserts).
+  const concurrency = resolveConcurrency(options.concurrency, DEFAULT_CONCURRENCY);
   const { signal } = options;
-  const assessment = assessRemote(plan, remoteNow);
-  if (assessment.stale && options.force !== true) {
-    const f = assessment.stale;
+  const work = remainingWork(plan.desired, plan.scope, remoteNow);
+  const hasWork = work.upserts.length + work.deletes.length > 0;
+
+  let history: RemoteRevision[] | undefined;
+  if (hasWork && !ctx.planIsFresh && plan.snapshotAt !== undefined && historyOption !== "off") {
+    history = await readHistory(client, ctx.calls, "stack", [], signal);
+  }
+  const assessment = assessStaleness(plan, remoteNow, { revisions: history, force: options.force });
+  if (assessment.finding?.blocking === true) {
+    const f = assessment.finding;
     throw new ApplyError("STALE_PLAN", `STALE_PLAN: ${f.message}; ${f.hint}`, { finding: f });
   }
-  const work = remainingWork(plan.desired, plan.scope, remoteNow);
   refuseUnplannedTakeovers(plan, work);
 
   const planned = plan.actions.filter((a) => a.kind !== "noop").map((a) => a.name);
@@ -67,31 +86,63 @@ export async function executePlan(
   const alreadyDone = planned.filter((name) => !pending.has(name));
 
   const outcome =
-    mode === "sync" ? await executeSync(client, plan, work, options, ctx.calls) : await executeFallback(client, plan, work, options, ctx.calls);
+    mode === "sync"
+      ? await executeSync(client, plan, work, remoteNow, options, ctx.calls)
+      : await executeFallback(client, plan, work, remoteNow, { ...options, concurrency }, ctx.calls);
+  alreadyDone.push(...outcome.alreadyGone);
 
   const aborted = signal?.aborted === true;
-  let verification: Verification | undefined;
-  let verifyError: unknown;
-  if (options.verify !== false && !aborted) {
+  let after: RemotePipeline[] | undefined;
+  let readBackError: unknown;
+  const historyMode = resolveHistoryMode(historyOption, mode, outcome.writes.length);
+  if (!aborted && (options.verify !== false || (historyMode !== undefined && outcome.writes.length > 0))) {
     try {
-      verification = verifyScope(plan.desired, plan.scope, await listRemote(client, ctx.calls, signal));
+      after = await listRemote(client, ctx.calls, signal);
     } catch (err) {
-      verifyError = err;
+      readBackError = err;
+    }
+  }
+  if (after !== undefined) settleFromReadBack(outcome, work, plan, after);
+
+  let overwritten: OverwrittenPipeline[] = [];
+  let historyUsed: HistoryMode | undefined;
+  if (!aborted && after !== undefined && historyMode !== undefined && outcome.writes.length > 0) {
+    const writes = withCurrentIds(outcome.writes, after);
+    try {
+      const ids = writes.flatMap((w) => (w.id === undefined ? [] : [w.id]));
+      const revisions = await readHistory(client, ctx.calls, historyMode, ids, signal);
+      historyUsed = historyMode;
+      overwritten = findOverwrites(
+        writes,
+        revisions,
+        plan.scope,
+        mode === "sync"
+          ? { plannedDeletes: new Set(work.deletes.map((d) => d.name)), desired: new Set(plan.desired.map((d) => d.name)) }
+          : undefined,
+      );
+    } catch (err) {
+      readBackError ??= err;
     }
   }
 
+  const verification: Verification | undefined =
+    options.verify !== false && after !== undefined ? verifyScope(plan.desired, plan.scope, after) : undefined;
   const result: ApplyResult = {
     mode,
     scope: plan.scope,
-    ok: outcome.failures.length === 0 && !aborted,
+    ok: outcome.failures.length === 0 && !aborted && overwritten.length === 0,
     calls: ctx.calls.snapshot(),
     durationMs: Math.max(0, ctx.now() - ctx.started),
     changes: sortChanges(outcome.changes),
     unchanged: plan.counts.noop,
-    alreadyDone: alreadyDone.sort(),
+    alreadyDone: [...new Set(alreadyDone)].sort(),
     failures: outcome.failures,
+    skipped: outcome.skipped,
+    overwritten,
   };
   if (outcome.deleteStrategy) result.deleteStrategy = outcome.deleteStrategy;
+  if (outcome.deletedFirst.length > 0) result.deletedFirst = [...outcome.deletedFirst].sort();
+  if (historyUsed !== undefined) result.historyCheck = historyUsed;
   if (verification) result.verification = verification;
 
   if (aborted) {
@@ -100,14 +151,18 @@ export async function executePlan(
       cause: signal?.reason,
     });
   }
-  if (outcome.failures.length > 0) {
-    throw new ApplyError("APPLY_FAILED", describeFailures(outcome.failures, pending.size), { result });
+  if (overwritten.length > 0) {
+    throw new ApplyError("OVERWRITE_DETECTED", describeOverwrites(overwritten, outcome.failures), { result });
   }
-  if (verifyError !== undefined) {
-    throw new ApplyError("VERIFY_FAILED", "The apply succeeded but the pipelines could not be read back to verify it.", {
-      result,
-      cause: verifyError,
-    });
+  if (outcome.failures.length > 0) {
+    throw new ApplyError("APPLY_FAILED", describeFailures(outcome.failures, outcome.skipped.length, pending.size), { result });
+  }
+  if (readBackError !== undefined) {
+    throw new ApplyError(
+      "VERIFY_FAILED",
+      "The writes were made but the pipelines or their history could not be read back to check them.",
+      { result, cause: readBackError },
+    );
   }
   if (verification && !verification.ok) {
     throw new ApplyError("VERIFY_FAILED", describeMismatch(verification, plan.scope.namespace), { result });
@@ -115,144 +170,73 @@ export async function executePlan(
   return result;
 }
 
-interface Outcome {
-  changes: ApplyChanges;
-  failures: ApplyFailure[];
-  deleteStrategy?: "bulk" | "each";
+function resolveHistoryMode(option: NonNullable<ApplyOptions["historyCheck"]>, mode: ApplyMode, writes: number): HistoryMode | undefined {
+  if (option === "off") return undefined;
+  if (option === "stack" || option === "pipeline") return option;
+  return mode === "fallback" && writes <= PER_PIPELINE_HISTORY_MAX ? "pipeline" : "stack";
 }
 
-function emptyChanges(): ApplyChanges {
-  return { created: [], updated: [], deleted: [], takenOver: [] };
-}
-
-function record(changes: ApplyChanges, kind: UpsertKind | "delete", name: string): void {
-  if (kind === "create") changes.created.push(name);
-  else if (kind === "update") changes.updated.push(name);
-  else if (kind === "takeover") changes.takenOver.push(name);
-  else changes.deleted.push(name);
-}
-
-/** One SyncPipelines with the whole desired set: the server upserts by name and deletes the scope's others. */
-async function executeSync(
-  client: PipelinesClient,
-  plan: SyncPlan,
-  work: RemainingWork,
-  options: ApplyOptions,
-  calls: CallLog,
-): Promise<Outcome> {
-  const changes = emptyChanges();
-  const failures: ApplyFailure[] = [];
-  if (work.upserts.length === 0 && work.deletes.length === 0) return { changes, failures };
-  const progress = (ok: boolean): void => options.onProgress?.({ done: 1, total: 1, action: "sync", ok });
-  calls.count("SyncPipelines");
-  try {
-    await client.pipelines.syncPipelines(
-      {
-        source: { type: sourceTypeToProto(plan.scope.type), namespace: plan.scope.namespace },
-        pipelines: plan.desired.map((spec) => pipelineMessageFromSpec(spec, plan.scope)),
-      },
-      options.signal ? { signal: options.signal } : {},
-    );
-    for (const u of work.upserts) record(changes, u.kind, u.spec.name);
-    for (const d of work.deletes) record(changes, "delete", d.name);
-    progress(true);
-  } catch (err) {
-    failures.push(failureFrom(err, "sync"));
-    progress(false);
-  }
-  return { changes, failures };
+/** Upserts whose answer carried no id (a sync) take the id the read-back shows for their name. */
+function withCurrentIds(writes: readonly WriteRecord[], after: readonly RemotePipeline[]): WriteRecord[] {
+  const idByName = new Map(after.map((r) => [r.spec.name, r.id]));
+  return writes.map((w) => {
+    if (w.id !== undefined || w.kind === "delete") return w;
+    const id = idByName.get(w.name);
+    return id === undefined ? w : { ...w, id };
+  });
 }
 
 /**
- * Deletes first (so the count never passes the limit in between), with one
- * BulkDeletePipelines where the server has it; then one UpsertPipeline per
- * create, update and allowed takeover. A failed write does not stop the others.
+ * A write whose answer was lost may still have taken effect. The read-back
+ * settles it: a failure whose outcome was unknown and whose pipeline is now
+ * exactly as the write wanted counts as done, so that the result lists what
+ * took effect.
  */
-async function executeFallback(
-  client: PipelinesClient,
-  plan: SyncPlan,
-  work: RemainingWork,
-  options: ApplyOptions,
-  calls: CallLog,
-): Promise<Outcome> {
-  const { signal } = options;
-  const callOptions = signal ? { signal } : {};
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const changes = emptyChanges();
-  const failures: ApplyFailure[] = [];
-  const total = work.deletes.length + work.upserts.length;
-  let done = 0;
-  const step = (action: ApplyProgress["action"], ok: boolean, name?: string, count = 1): void => {
-    done += count;
-    options.onProgress?.(name === undefined ? { done, total, action, ok } : { done, total, action, name, ok });
-  };
-  const stopped = (): boolean => signal?.aborted === true;
-
-  let deleteStrategy: Outcome["deleteStrategy"];
-  if (work.deletes.length > 0 && !stopped()) {
-    deleteStrategy = "bulk";
-    calls.count("BulkDeletePipelines");
-    let deleteEach = false;
-    try {
-      await client.pipelines.bulkDeletePipelines({ ids: work.deletes.map((d) => d.id) }, callOptions);
-      for (const d of work.deletes) record(changes, "delete", d.name);
-      step("delete", true, undefined, work.deletes.length);
-    } catch (err) {
-      const code = connectCode(err);
-      // Unimplemented: an older server. NotFound: one of them vanished since
-      // the listing, and the bulk call is all-or-nothing. Both: one by one.
-      if (!isAbort(err, signal) && (code === Code.Unimplemented || code === Code.NotFound)) {
-        deleteEach = true;
-      } else {
-        for (const d of work.deletes) failures.push(failureFrom(err, "delete", d.name));
-        step("delete", false, undefined, work.deletes.length);
-      }
+function settleFromReadBack(outcome: Outcome, work: RemainingWork, plan: SyncPlan, after: readonly RemotePipeline[]): void {
+  const byName = new Map(after.map((r) => [r.spec.name, r]));
+  const upserts = new Map(work.upserts.map((u) => [u.spec.name, u]));
+  const deletes = new Map(work.deletes.map((d) => [d.name, d]));
+  const kept: ApplyFailure[] = [];
+  for (const f of outcome.failures) {
+    if (!outcomeUnknown(f)) {
+      kept.push(f);
+      continue;
     }
-    if (deleteEach) {
-      deleteStrategy = "each";
-      await runPool(
-        work.deletes,
-        concurrency,
-        async (d) => {
-          calls.count("DeletePipeline");
-          try {
-            await client.pipelines.deletePipeline({ id: d.id }, callOptions);
-            record(changes, "delete", d.name);
-            step("delete", true, d.name);
-          } catch (err) {
-            if (connectCode(err) === Code.NotFound) {
-              record(changes, "delete", d.name);
-              step("delete", true, d.name);
-            } else {
-              failures.push(failureFrom(err, "delete", d.name));
-              step("delete", false, d.name);
-            }
-          }
-        },
-        stopped,
-      );
+    if (f.action === "sync") {
+      // All or nothing: if every planned write shows, the sync took effect.
+      const allDone =
+        work.upserts.every((u) => atTarget(byName.get(u.spec.name), u.spec, plan.scope)) &&
+        work.deletes.every((d) => byName.get(d.name)?.id !== d.id);
+      if (!allDone) {
+        kept.push(f);
+        continue;
+      }
+      for (const u of work.upserts) record(outcome.changes, u.kind, u.spec.name);
+      for (const d of work.deletes) record(outcome.changes, "delete", d.name);
+      outcome.writes.push(...outcome.pendingWrites);
+      continue;
+    }
+    const name = f.name ?? "";
+    const u = upserts.get(name);
+    const d = deletes.get(name);
+    if (u !== undefined && f.action !== "delete" && atTarget(byName.get(name), u.spec, plan.scope)) {
+      record(outcome.changes, u.kind, name);
+      outcome.writes.push(...outcome.pendingWrites.filter((w) => w.name === name && w.kind !== "delete"));
+    } else if (d !== undefined && f.action === "delete" && byName.get(name)?.id !== d.id) {
+      record(outcome.changes, "delete", name);
+      outcome.writes.push(...outcome.pendingWrites.filter((w) => w.name === name && w.kind === "delete"));
+    } else {
+      kept.push(f);
     }
   }
+  outcome.failures = kept;
+}
 
-  await runPool(
-    work.upserts,
-    concurrency,
-    async (u) => {
-      calls.count("UpsertPipeline");
-      try {
-        await client.pipelines.upsertPipeline({ pipeline: pipelineMessageFromSpec(u.spec, plan.scope) }, callOptions);
-        record(changes, u.kind, u.spec.name);
-        step(u.kind, true, u.spec.name);
-      } catch (err) {
-        failures.push(failureFrom(err, u.kind, u.spec.name));
-        step(u.kind, false, u.spec.name);
-      }
-    },
-    stopped,
-  );
+/** Codes after which the server may or may not have acted. */
+const UNKNOWN_OUTCOME = new Set(["unavailable", "deadline_exceeded", "unknown", "internal"]);
 
-  failures.sort((a, b) => ((a.name ?? "") < (b.name ?? "") ? -1 : (a.name ?? "") > (b.name ?? "") ? 1 : 0));
-  return deleteStrategy ? { changes, failures, deleteStrategy } : { changes, failures };
+function outcomeUnknown(f: ApplyFailure): boolean {
+  return UNKNOWN_OUTCOME.has(f.code);
 }
 
 /**
@@ -277,11 +261,22 @@ export function countChanges(c: ApplyChanges): number {
   return c.created.length + c.updated.length + c.deleted.length + c.takenOver.length;
 }
 
-function describeFailures(failures: readonly ApplyFailure[], attempted: number): string {
+function describeFailures(failures: readonly ApplyFailure[], skipped: number, attempted: number): string {
   const shown = failures.slice(0, 5).map((f) => `${f.name ?? f.action} (${f.action}: ${f.code}: ${f.message})`);
   const more = failures.length > 5 ? `, and ${failures.length - 5} more` : "";
   const of = failures.some((f) => f.action === "sync") ? "the sync failed" : `${failures.length} of ${attempted} write(s) failed`;
-  return `Apply incomplete: ${of}: ${shown.join("; ")}${more}. Every step is idempotent: run it again to converge.`;
+  const held = skipped > 0 ? ` ${skipped} delete(s) were held back so that no collector loses configuration.` : "";
+  return `Apply incomplete: ${of}: ${shown.join("; ")}${more}.${held} Every completed write stands: run it again to converge once the cause is fixed.`;
+}
+
+function describeOverwrites(list: readonly OverwrittenPipeline[], failures: readonly ApplyFailure[]): string {
+  const names = list.map((o) => `${o.name} (${o.action === "delete" || o.action === "sync-delete" ? "deleted" : "overwritten"})`);
+  const alsoFailed = failures.length > 0 ? ` ${failures.length} write(s) also failed.` : "";
+  return (
+    `Another writer changed ${list.length === 1 ? "a pipeline" : `${list.length} pipelines`} in the moment before this apply wrote ` +
+    `${list.length === 1 ? "it" : "them"}, and the apply replaced that work: ${names.join(", ")}. ` +
+    `Their previous state is in the result (overwritten[].previous) to restore it.${alsoFailed}`
+  );
 }
 
 function describeMismatch(v: Verification, namespace: string): string {
@@ -291,3 +286,4 @@ function describeMismatch(v: Verification, namespace: string): string {
   if (v.different.length) parts.push(`different: ${v.different.map((d) => `${d.name} (${d.diff.map((x) => x.field).join(", ")})`).join("; ")}`);
   return `Verification failed: namespace "${namespace}" does not hold exactly the desired pipelines (${parts.join("; ")}).`;
 }
+

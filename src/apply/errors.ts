@@ -2,10 +2,16 @@ import { FleetError } from "../errors/index.js";
 import type { Finding } from "../plan/index.js";
 import type { ApplyResult } from "./types.js";
 
-export type ApplyErrorCode = "APPLY_FAILED" | "VERIFY_FAILED" | "STALE_PLAN" | "APPLY_ABORTED";
+/**
+ * Why an apply failed: some writes failed, the read-back differs, the service changed since the plan,
+ * the signal aborted, or a write replaced another writer's change.
+ */
+export type ApplyErrorCode = "APPLY_FAILED" | "VERIFY_FAILED" | "STALE_PLAN" | "APPLY_ABORTED" | "OVERWRITE_DETECTED";
 
 /**
- * An apply that did not reach the desired state. `result` says what was done
+ * An apply that did not reach the desired state, or that replaced another
+ * writer's pipeline (`OVERWRITE_DETECTED`: `result.overwritten` holds what was
+ * lost, ready to be restored). `result` says what was done
  * before it stopped (absent for STALE_PLAN, where nothing was written);
  * `finding` is the STALE_PLAN finding.
  */

@@ -13,9 +13,27 @@ export async function listRemote(
   calls: CallLog,
   signal?: AbortSignal,
 ): Promise<RemotePipeline[]> {
+  return (await listSnapshot(client, calls, signal)).pipelines;
+}
+
+/** One listing, with the service's time of it (its `Date` header) when it sent one. */
+export interface Snapshot {
+  pipelines: RemotePipeline[];
+  listedAt?: string;
+}
+
+export async function listSnapshot(client: PipelinesClient, calls: CallLog, signal?: AbortSignal): Promise<Snapshot> {
   calls.count("ListPipelines");
-  const res = await client.pipelines.listPipelines({}, signal ? { signal } : {});
-  return res.pipelines.map(remoteFromPipeline);
+  let date: string | null = null;
+  const res = await client.pipelines.listPipelines({}, {
+    ...(signal ? { signal } : {}),
+    onHeader: (headers: Headers) => {
+      date = headers.get("date");
+    },
+  });
+  const pipelines = res.pipelines.map(remoteFromPipeline);
+  const ms = date === null ? Number.NaN : Date.parse(date);
+  return Number.isNaN(ms) ? { pipelines } : { pipelines, listedAt: new Date(ms).toISOString() };
 }
 
 export function inScope(remote: RemotePipeline, scope: SourceScope): boolean {

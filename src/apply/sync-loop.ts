@@ -11,7 +11,7 @@ import { executePlan } from "./apply.js";
 import { CallLog } from "./calls.js";
 import { ConfigurationError } from "../errors/index.js";
 import { resolvePipelineLimit } from "./limits.js";
-import { listRemote } from "./remote.js";
+import { listSnapshot } from "./remote.js";
 import type { ApplyOptions, ApplyResult } from "./types.js";
 
 /** What `syncPipelines` takes besides the desired set. */
@@ -44,6 +44,7 @@ export interface SyncFromDesired {
   desired: PipelineSpec[];
   /** Not with `desired`; `undefined` is accepted as absent. */
   dir?: undefined;
+  /** Not with `desired`. */
   exclude?: undefined;
 }
 
@@ -109,10 +110,11 @@ export async function syncPipelines(client: FleetClient, options: SyncPipelinesO
     ...(options.limit !== undefined ? { override: options.limit } : {}),
     ...(signal ? { signal } : {}),
   });
-  const remote = await listRemote(client, calls, signal);
+  const { pipelines: remote, listedAt } = await listSnapshot(client, calls, signal);
   const plan = planSync({
     desired,
     remote,
+    listedAt,
     scope: options.scope,
     limit,
     limitSource,
@@ -121,6 +123,6 @@ export async function syncPipelines(client: FleetClient, options: SyncPipelinesO
   await options.onPlan?.(plan);
   if (options.dryRun === true) return { plan, warnings };
   assertApplicable(plan);
-  const result = await executePlan(client, plan, remote, options, { calls, started, now });
+  const result = await executePlan(client, plan, remote, options, { calls, started, now, planIsFresh: true });
   return { plan, warnings, result };
 }

@@ -1,6 +1,6 @@
 // The plain-data shapes of an apply: what was asked, what happened. An
 // ApplyResult is JSON-safe so that a CI job can print it, store it or diff it.
-import type { SourceScope } from "../pipelines/index.js";
+import type { RemotePipeline, SourceScope } from "../pipelines/index.js";
 import type { ActionKind, FieldDiff } from "../plan/index.js";
 
 /** `sync`: one atomic SyncPipelines. `fallback`: delete then upsert what changed. */
@@ -38,6 +38,32 @@ export interface ApplyFailure {
   code: string;
   /** What the service or the client said, without credentials. */
   message: string;
+}
+
+/**
+ * A pipeline another writer made or changed that one of this apply's writes
+ * replaced or deleted, found in the revision history after the fact. The API
+ * has no conditional writes, so this can happen in the moment between the
+ * last read and the write; it is never silent: the apply fails and carries
+ * the previous state, ready to be written back.
+ */
+export interface OverwrittenPipeline {
+  name: string;
+  /** The service's id of the pipeline that was replaced or deleted. */
+  id: string;
+  /** What this apply did to it. */
+  action: ActionKind | "sync-delete";
+  /** The other writer's state, as it was just before this apply's write. */
+  previous: RemotePipeline;
+  /** The revision that recorded that state, when the history names it. */
+  revisionId?: string;
+}
+
+/** A planned write this apply did not attempt, and why. */
+export interface SkippedWrite {
+  name: string;
+  action: ActionKind;
+  reason: string;
 }
 
 /** The writes an apply made, by kind; each list holds pipeline names. */
@@ -99,6 +125,25 @@ export interface ApplyResult {
   deleteStrategy?: "bulk" | "each";
   /** The writes that failed. */
   failures: ApplyFailure[];
+  /**
+   * Planned writes not attempted: the fallback leaves its deletes for last and
+   * skips them when a create or update failed, so that no collector loses
+   * configuration on a partial apply. Run again to finish.
+   */
+  skipped: SkippedWrite[];
+  /**
+   * Deletes the fallback made before its creates, because the pipeline limit
+   * left no room for them otherwise (only as many as needed).
+   */
+  deletedFirst?: string[];
+  /**
+   * Other writers' pipelines that this apply's writes replaced or deleted, as
+   * found in the revision history. Non-empty means the apply failed with
+   * `OVERWRITE_DETECTED`.
+   */
+  overwritten: OverwrittenPipeline[];
+  /** How the writes were checked against the revision history; absent when no write was made or the check is off. */
+  historyCheck?: "stack" | "pipeline";
   /** Absent when verification was turned off. */
   verification?: Verification;
 }
@@ -117,6 +162,15 @@ export interface ApplyOptions {
   force?: boolean | undefined;
   /** Fallback only: parallel writes in flight (the client's rate limiter still paces them). Default 4. */
   concurrency?: number | undefined;
+  /**
+   * How the writes are checked after the fact against the revision history:
+   * `stack` reads the whole history in one ListPipelinesRevisions; `pipeline`
+   * reads each written pipeline's history (one call per write); `auto`
+   * (default) takes `pipeline` for a fallback of at most 3 writes and `stack`
+   * otherwise (a sync's deletes are seen only in the stack's history); `off`
+   * skips the check and with it the detection of overwrites.
+   */
+  historyCheck?: "auto" | "stack" | "pipeline" | "off" | undefined;
   /** Clock for `durationMs`, in milliseconds. Default `performance.now`. */
   now?: (() => number) | undefined;
 }

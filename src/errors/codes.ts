@@ -38,6 +38,7 @@ export type FleetLibraryErrorCode =
   | "VERIFY_FAILED"
   | "STALE_PLAN"
   | "APPLY_ABORTED"
+  | "OVERWRITE_DETECTED"
   /** UsageError: a command line that cannot work (CLI only). */
   | "USAGE";
 

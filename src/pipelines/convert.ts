@@ -3,23 +3,27 @@ import { create } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import {
   PipelineSchema,
+  ConfigType,
+  PipelineRevision_Operation,
   PipelineSourceSchema,
   type Pipeline,
+  type PipelineRevision,
 } from "../../gen/pipeline/v1/pipeline_pb.js";
 import { configTypeFromProto, configTypeToProto, sourceTypeFromProto, sourceTypeToProto } from "./source.js";
-import type { JsonObject, NormalizedPipelineSpec, RemotePipeline, SourceScope } from "./spec.js";
+import type { JsonObject, NormalizedPipelineSpec, RemotePipeline, RemoteRevision, SourceScope } from "./spec.js";
 
 /**
  * A pipeline read from the service as plain, JSON-safe data. UNSPECIFIED
- * config type reads as Alloy. An absent `enabled` reads as `true` with
- * `enabledUnset` set (the hosted default is unknown; see RemotePipeline).
+ * config type reads as Alloy (with `configTypeUnset`); an absent `enabled`
+ * reads as `false` (with `enabledUnset`), the proto default and what
+ * GetConfig does with it: such a pipeline reaches no collector.
  */
 export function remoteFromPipeline(p: Pipeline): RemotePipeline {
   const spec: NormalizedPipelineSpec = {
     name: p.name,
     contents: p.contents,
     matchers: [...p.matchers],
-    enabled: p.enabled ?? true,
+    enabled: p.enabled ?? false,
     configType: configTypeFromProto(p.configType),
   };
   if (p.metadata !== undefined) spec.metadata = structuredClone(p.metadata) as JsonObject;
@@ -28,6 +32,7 @@ export function remoteFromPipeline(p: Pipeline): RemotePipeline {
     remote.source = { type: sourceTypeFromProto(p.source.type), namespace: p.source.namespace };
   }
   if (p.enabled === undefined) remote.enabledUnset = true;
+  if (p.configType === ConfigType.UNSPECIFIED) remote.configTypeUnset = true;
   if (p.updatedAt !== undefined) remote.updatedAt = timestampDate(p.updatedAt).toISOString();
   return remote;
 }
@@ -62,4 +67,35 @@ export function pipelineMessageFromSpec(spec: NormalizedPipelineSpec, source?: S
     });
   }
   return message;
+}
+
+/**
+ * The message that writes `remote` back exactly as the service stores it
+ * (unset fields stay unset), with `source` as given. A sync must send the
+ * pipelines it leaves unchanged this way: any other spelling of the same
+ * pipeline is a new revision, a new `updatedAt` and new bytes for collectors.
+ */
+export function pipelineMessageFromRemote(remote: RemotePipeline, source: SourceScope): Pipeline {
+  const message = pipelineMessageFromSpec(remote.spec, source);
+  if (remote.enabledUnset === true) message.enabled = undefined;
+  if (remote.configTypeUnset === true) message.configType = ConfigType.UNSPECIFIED;
+  return message;
+}
+
+const OPERATIONS: Record<PipelineRevision_Operation, RemoteRevision["operation"]> = {
+  [PipelineRevision_Operation.UNSPECIFIED]: "unspecified",
+  [PipelineRevision_Operation.INSERT]: "insert",
+  [PipelineRevision_Operation.UPDATE]: "update",
+  [PipelineRevision_Operation.DELETE]: "delete",
+};
+
+/** A revision read from the service as plain data (no snapshot reads as an empty pipeline). */
+export function remoteRevisionFromMessage(r: PipelineRevision): RemoteRevision {
+  const out: RemoteRevision = {
+    revisionId: r.revisionId,
+    operation: OPERATIONS[r.operation] ?? "unspecified",
+    pipeline: remoteFromPipeline(r.snapshot ?? create(PipelineSchema, {})),
+  };
+  if (r.createdAt !== undefined) out.createdAt = timestampDate(r.createdAt).toISOString();
+  return out;
 }

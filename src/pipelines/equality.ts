@@ -50,20 +50,9 @@ export function specsEqual(a: NormalizedPipelineSpec, b: NormalizedPipelineSpec)
   return diffSpecs(a, b).length === 0;
 }
 
-/**
- * Like `diffSpecs`, plus the remote-only rule: a pipeline the service sent
- * without `enabled` differs on `enabled` (before `null`) from every desired
- * spec, so the next write sets the field explicitly.
- */
+/** The fields where `desired` differs from the pipeline the service holds. */
 export function diffRemote(remote: RemotePipeline, desired: NormalizedPipelineSpec): FieldDiff[] {
-  const diffs = diffSpecs(remote.spec, desired);
-  if (remote.enabledUnset !== true) return diffs;
-  const rest = diffs.filter((d) => d.field !== "enabled");
-  const at = rest.findIndex((d) => d.field === "configType" || d.field === "metadata");
-  const enabled: FieldDiff = { field: "enabled", before: null, after: desired.enabled };
-  if (at < 0) rest.push(enabled);
-  else rest.splice(at, 0, enabled);
-  return rest;
+  return diffSpecs(remote.spec, desired);
 }
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {

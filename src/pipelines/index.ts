@@ -10,6 +10,7 @@ export type {
   NormalizedPipelineSpec,
   PipelineSpec,
   RemotePipeline,
+  RemoteRevision,
   SourceRef,
   SourceScope,
   SourceTypeName,
@@ -39,9 +40,16 @@ export {
   sourceTypeFromProto,
   sourceTypeToProto,
 } from "./source.js";
-export { isPipelineMessage, pipelineMessageFromSpec, remoteFromPipeline, toRemotePipeline } from "./convert.js";
+export {
+  isPipelineMessage,
+  pipelineMessageFromRemote,
+  pipelineMessageFromSpec,
+  remoteFromPipeline,
+  remoteRevisionFromMessage,
+  toRemotePipeline,
+} from "./convert.js";
 export { MAX_NAME_BYTES, MAX_YAML_DEPTH, nameBytes, pipelineLabel, validateSpec } from "./validate.js";
-export { findTooDeep, findYamlTooDeep, scanNesting } from "./yaml-depth.js";
+export { countYamlNodes, findTooDeep, findYamlTooDeep, MAX_YAML_NODES, scanNesting } from "./yaml-depth.js";
 export type { SpecIssue, SpecIssueField } from "./validate.js";
 export { confusableKey, displayName, hasUnsafeText, safeContentText, safeText } from "./escape.js";
 // The public pipeline shape and its conversions (resource API).

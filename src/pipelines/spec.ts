@@ -86,14 +86,26 @@ export interface RemotePipeline {
   /** What the service stores, with every default applied. */
   spec: NormalizedPipelineSpec;
   /**
-   * True when the service sent no `enabled` at all. The hosted default for an
-   * unset `enabled` is unknown, so such a pipeline never compares equal on
-   * that field: the next write sets it explicitly. `spec.enabled` then holds
-   * `true`, the model's default.
+   * True when the service sent no `enabled` at all. `spec.enabled` then holds
+   * `false`: the proto default, and what GetConfig makes of it (the pipeline
+   * reaches no collector). Kept so that the pipeline can be written back
+   * exactly as stored.
    */
   enabledUnset?: true;
+  /** True when the service stored no config type (`spec.configType` then reads `alloy`). */
+  configTypeUnset?: true;
   /** RFC 3339, when the service sent it. */
   updatedAt?: string;
+}
+
+/** One entry of the service's revision history, as plain data. */
+export interface RemoteRevision {
+  revisionId: string;
+  operation: "insert" | "update" | "delete" | "unspecified";
+  /** RFC 3339, when the service sent it. */
+  createdAt?: string;
+  /** The pipeline after the write; for a delete, the pipeline as it was deleted. */
+  pipeline: RemotePipeline;
 }
 
 /** The fields of a pipeline that a plan compares. */

@@ -5,7 +5,11 @@ import type { Pipeline } from "../../gen/pipeline/v1/pipeline_pb.js";
 import { sha256Hex } from "./sha256.js";
 import { canonicalJson, compareStrings, toRemotePipeline, type RemotePipeline } from "../pipelines/index.js";
 
-/** A stable text for one remote pipeline: id, name, source and stored spec; never timestamps. */
+/**
+ * A stable text for one remote pipeline: id, name, source, the stored spec
+ * and `updatedAt`. The time is part of it so that a change reverted before
+ * the apply (same content, later `updatedAt`) still counts as a change.
+ */
 export function pipelineDigestLine(remote: RemotePipeline): string {
   const s = remote.spec;
   return JSON.stringify([
@@ -15,8 +19,9 @@ export function pipelineDigestLine(remote: RemotePipeline): string {
     s.contents,
     s.matchers,
     remote.enabledUnset === true ? null : s.enabled,
-    s.configType,
+    remote.configTypeUnset === true ? null : s.configType,
     canonicalJson(s.metadata),
+    remote.updatedAt ?? null,
   ]);
 }
 

@@ -19,9 +19,9 @@ export {
   planSync,
 } from "./plan-sync.js";
 export type { PlanSyncInput } from "./plan-sync.js";
-export { fingerprintRemote } from "./fingerprint.js";
-export { checkStale } from "./stale.js";
-export type { StaleCheckOptions } from "./stale.js";
+export { fingerprintRemote, pipelineDigestLine } from "./fingerprint.js";
+export { assessStaleness, checkStale } from "./stale.js";
+export type { StaleAssessment, StaleCheckOptions } from "./stale.js";
 export { SafetyCheckError, assertApplicable } from "./errors.js";
 export { InvalidPlanError, PLAN_VERSION, parsePlan } from "./parse.js";
 export { FINDING_CODES } from "./findings.js";

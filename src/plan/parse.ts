@@ -63,6 +63,9 @@ export function parsePlan(json: string | unknown): SyncPlan {
     );
   }
   check(typeof plan.remoteFingerprint === "string" && /^sha256:[0-9a-f]{64}$/.test(plan.remoteFingerprint), "remoteFingerprint", "sha256:<64 hex digits>");
+  if (plan.snapshotAt !== undefined) {
+    check(typeof plan.snapshotAt === "string" && !Number.isNaN(Date.parse(plan.snapshotAt)), "snapshotAt", "an RFC 3339 time");
+  }
   const policy = obj(plan.policy, "policy");
   if (policy.allowTakeover !== undefined && policy.allowTakeover !== "*") {
     arr(policy.allowTakeover, "policy.allowTakeover").forEach((n, i) => str(n, `policy.allowTakeover[${i}]`));
@@ -117,6 +120,7 @@ function checkRemote(value: unknown, at: string): void {
   }
   checkSpec(r.spec, `${at}.spec`);
   if (r.enabledUnset !== undefined) check(r.enabledUnset === true, `${at}.enabledUnset`, "true when present");
+  if (r.configTypeUnset !== undefined) check(r.configTypeUnset === true, `${at}.configTypeUnset`, "true when present");
   if (r.updatedAt !== undefined) str(r.updatedAt, `${at}.updatedAt`);
 }
 

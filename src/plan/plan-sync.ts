@@ -43,6 +43,11 @@ export interface PlanSyncInput {
   scope: SourceScope;
   /** The stack's pipeline limit; `null` for none. Default 200. */
   limit?: number | null | undefined;
+  /**
+   * The service's time of the listing (RFC 3339), e.g. its `Date` header: it
+   * dates the snapshot for the stale check even when the stack is empty.
+   */
+  listedAt?: string | undefined;
   /** Where `limit` came from, shown with the plan. Default `configured` when `limit` is given, else `default`. */
   limitSource?: LimitSource | undefined;
   /** What the safety checks let through. Default: nothing dangerous. */
@@ -74,9 +79,11 @@ export function planSync(input: PlanSyncInput): SyncPlan {
   // ever repeats a name, the lowest id wins so the result stays deterministic).
   const remoteByName = new Map<string, RemotePipeline>();
   const remoteLines: string[] = [];
+  let snapshotAt = input.listedAt === undefined ? undefined : isoOrUndefined(input.listedAt);
   for (const p of input.remote) {
     const r = toRemotePipeline(p);
     remoteLines.push(pipelineDigestLine(r));
+    if (r.updatedAt !== undefined && (snapshotAt === undefined || r.updatedAt > snapshotAt)) snapshotAt = r.updatedAt;
     const seen = remoteByName.get(r.spec.name);
     if (seen === undefined || compareIds(r.id, seen.id) < 0) remoteByName.set(r.spec.name, r);
   }
@@ -168,10 +175,17 @@ export function planSync(input: PlanSyncInput): SyncPlan {
     findings,
     blocked: findings.some((f) => f.blocking),
     remoteFingerprint: fingerprintLines(remoteLines),
+    ...(snapshotAt === undefined ? {} : { snapshotAt }),
     policy,
     desired: [...desiredByName.keys()].sort(compareStrings).map((n) => desiredByName.get(n)!),
   };
   return plan;
+}
+
+/** The same instant as RFC 3339 in UTC with milliseconds (comparable as text), or undefined when unreadable. */
+function isoOrUndefined(text: string): string | undefined {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
 function normalizePolicy(policy: SyncPolicy): SyncPolicy {

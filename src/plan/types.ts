@@ -134,6 +134,12 @@ export interface SyncPlan {
   blocked: boolean;
   /** Fingerprint of the remote snapshot the plan was computed on (stale check). */
   remoteFingerprint: string;
+  /**
+   * The service's time of the snapshot (RFC 3339): the latest of the listing's
+   * own time and every `updatedAt` in it. Revisions from this time on are
+   * what happened since the plan. Absent when nothing told the time.
+   */
+  snapshotAt?: string;
   /** The policy the checks ran with, normalised. */
   policy: SyncPolicy;
   /** The complete desired set in scope, normalised and sorted by name. */

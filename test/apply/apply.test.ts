@@ -44,10 +44,13 @@ describe("applyPlan, sync mode", () => {
     const before = outOfScope(svc);
     const plan = await planFor(svc, desired);
     const result = await applyPlan(svc.client, plan, { mode: "sync" });
-    expect(svc.calls.map((c) => c.method)).toEqual(["ListPipelines", "SyncPipelines", "ListPipelines"]);
+    // List, sync, read back, and the stack's history to check that no other writer's work was replaced.
+    expect(svc.calls.map((c) => c.method)).toEqual(["ListPipelines", "SyncPipelines", "ListPipelines", "ListPipelinesRevisions"]);
     expect(result.changes).toEqual({ created: ["fresh"], updated: ["change"], deleted: ["gone"], takenOver: [] });
     expect(result.unchanged).toBe(1);
-    expect(result.calls).toEqual({ total: 3, byMethod: { ListPipelines: 2, SyncPipelines: 1 } });
+    expect(result.calls).toEqual({ total: 4, byMethod: { ListPipelines: 2, ListPipelinesRevisions: 1, SyncPipelines: 1 } });
+    expect(result.historyCheck).toBe("stack");
+    expect(result.overwritten).toEqual([]);
     expect(result.verification).toEqual({ ok: true, missing: [], unexpected: [], different: [] });
     expect(outOfScope(svc)).toEqual(before);
     expect(svc.pipelines().find((p) => p.name === "change")?.contents).toBe("// new\n");
@@ -77,18 +80,26 @@ describe("applyPlan, sync mode", () => {
 });
 
 describe("applyPlan, fallback mode", () => {
-  it("deletes with one bulk call, then upserts only creates and updates", async () => {
+  it("creates and updates first, then deletes with one bulk call after a fresh listing", async () => {
     const svc = seeded();
     const before = outOfScope(svc);
     const plan = await planFor(svc, desired);
     const progress: ApplyProgress[] = [];
     const result = await applyPlan(svc.client, plan, { mode: "fallback", onProgress: (p) => progress.push(p) });
-    expect(svc.calls.map((c) => c.method + (c.key ? `:${c.key}` : ""))).toEqual([
+    const changeId = svc.pipelines().find((p) => p.name === "change")!.id!;
+    const calls = svc.calls.map((c) => c.method + (c.key ? `:${c.key}` : ""));
+    expect(calls.slice(0, 6)).toEqual([
+      "ListPipelines",
+      "UpdatePipeline:change",
+      "CreatePipeline:fresh",
       "ListPipelines",
       "BulkDeletePipelines",
-      ...["UpsertPipeline:change", "UpsertPipeline:fresh"],
       "ListPipelines",
     ]);
+    // Three writes: each written pipeline's own history is read, one call each.
+    const goneId = "3";
+    expect(calls.slice(6).sort()).toEqual([`ListPipelineRevisions:${changeId}`, `ListPipelineRevisions:${goneId}`, "ListPipelineRevisions:6"].sort());
+    expect(result.historyCheck).toBe("pipeline");
     expect(result.deleteStrategy).toBe("bulk");
     expect(result.changes).toEqual({ created: ["fresh"], updated: ["change"], deleted: ["gone"], takenOver: [] });
     expect(result.verification?.ok).toBe(true);
@@ -100,7 +111,7 @@ describe("applyPlan, fallback mode", () => {
     expect([fresh?.source?.type, fresh?.source?.namespace]).toEqual([GIT, "repo"]);
   });
 
-  it("deletes one by one when BulkDeletePipelines is unimplemented, counting not-found as done", async () => {
+  it("deletes one by one when BulkDeletePipelines is unimplemented; one already gone is not reported as this run's delete", async () => {
     const svc = seeded();
     svc.seed({ name: "gone2", source: { type: GIT, namespace: "repo" } });
     const plan = await planFor(svc, desired);
@@ -110,31 +121,39 @@ describe("applyPlan, fallback mode", () => {
     svc.failWhen((c) => (c.method === "DeletePipeline" && c.key === goneId ? new ConnectError("no such pipeline", Code.NotFound) : undefined));
     const result = await applyPlan(svc.client, plan, { mode: "fallback", verify: false });
     expect(result.deleteStrategy).toBe("each");
-    expect(result.changes.deleted).toEqual(["gone", "gone2"]);
+    expect(result.changes.deleted).toEqual(["gone2"]);
+    expect(result.alreadyDone).toContain("gone");
     expect(result.calls.byMethod).toMatchObject({ BulkDeletePipelines: 1, DeletePipeline: 2 });
     expect(result.failures).toEqual([]);
   });
 
-  it("keeps going after a failed upsert, reports exactly what failed, and converges on rerun of the same plan", async () => {
+  it("keeps going after a failed create, holds the deletes back, reports exactly what failed, and converges on rerun", async () => {
     const svc = seeded();
     const many = [...desired, spec("a1"), spec("a2"), spec("a3")];
     const plan = await planFor(svc, many);
-    svc.failWhen((c) => (c.method === "UpsertPipeline" && c.key === "a2" ? new ConnectError("backend down", Code.Unavailable) : undefined));
+    svc.failWhen((c) => (c.method === "CreatePipeline" && c.key === "a2" ? new ConnectError("backend down", Code.Unavailable) : undefined));
     const err = (await applyPlan(svc.client, plan, { mode: "fallback", concurrency: 2 }).catch((e: unknown) => e)) as ApplyError;
     expect(err).toBeInstanceOf(ApplyError);
     expect(err.code).toBe("APPLY_FAILED");
     expect(err.result?.failures).toEqual([{ action: "create", name: "a2", code: "unavailable", message: "backend down" }]);
     expect(err.result?.changes.created).toEqual(["a1", "a3", "fresh"]);
+    // The delete waits: with a create missing, deleting could leave collectors with less.
+    expect(err.result?.changes.deleted).toEqual([]);
+    expect(err.result?.skipped.map((s) => [s.name, s.action])).toEqual([["gone", "delete"]]);
+    expect(svc.pipelines().some((p) => p.name === "gone")).toBe(true);
     expect(err.result?.verification?.missing).toEqual(["a2"]);
     expect(err.message).toContain("a2");
+    // The create got no answer: it was settled by reading the name back, never repeated.
+    expect(svc.calls.filter((c) => c.method === "CreatePipeline" && c.key === "a2")).toHaveLength(1);
+    expect(svc.calls.some((c) => c.method === "GetPipelineID" && c.key === "a2")).toBe(true);
 
     svc.failWhen(() => undefined);
     svc.calls.length = 0;
     const rerun = await applyPlan(svc.client, plan, { mode: "fallback" });
-    expect(svc.calls.filter((c) => c.method === "UpsertPipeline").map((c) => c.key)).toEqual(["a2"]);
-    expect(svc.calls.some((c) => c.method === "BulkDeletePipelines")).toBe(false);
-    expect(rerun.alreadyDone).toEqual(["a1", "a3", "change", "fresh", "gone"]);
-    expect(rerun.changes.created).toEqual(["a2"]);
+    expect(svc.calls.filter((c) => c.method === "CreatePipeline").map((c) => c.key)).toEqual(["a2"]);
+    expect(svc.calls.filter((c) => c.method === "BulkDeletePipelines")).toHaveLength(1);
+    expect(rerun.alreadyDone).toEqual(["a1", "a3", "change", "fresh"]);
+    expect(rerun.changes).toMatchObject({ created: ["a2"], deleted: ["gone"] });
     expect(rerun.verification?.ok).toBe(true);
   });
 
@@ -225,8 +244,9 @@ describe("applyPlan, refusals", () => {
       },
     }).catch((e: unknown) => e)) as ApplyError;
     expect(err.code).toBe("APPLY_ABORTED");
-    expect(svc.calls.filter((c) => c.method === "UpsertPipeline")).toHaveLength(1);
-    expect(err.result?.changes.deleted).toEqual(["gone"]);
+    // Writes go one at a time (concurrency 1): after the second, nothing more starts, and the delete (last) never runs.
+    expect(svc.calls.filter((c) => c.method === "CreatePipeline" || c.method === "UpdatePipeline")).toHaveLength(2);
+    expect(err.result?.changes.deleted).toEqual([]);
     expect(err.result?.verification).toBeUndefined();
   });
 

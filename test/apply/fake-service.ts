@@ -68,6 +68,44 @@ export function fakeService(): FakeService {
       enter({ method: "ListPipelines" });
       return create(PipelinesSchema, { pipelines: [...store.values()].map((p) => create(PipelineSchema, p)) });
     },
+    async createPipeline(req: { pipeline: Pipeline; validateOnly?: boolean }) {
+      enter({ method: "CreatePipeline", key: req.pipeline.name });
+      if (req.pipeline.contents === "") throw new ConnectError("contents is required", Code.InvalidArgument);
+      if (store.has(req.pipeline.name)) throw new ConnectError(`${req.pipeline.name} exists`, Code.AlreadyExists);
+      return req.validateOnly ? req.pipeline : write(req.pipeline);
+    },
+    async updatePipeline(req: { pipeline: Pipeline; validateOnly?: boolean }) {
+      enter({ method: "UpdatePipeline", key: req.pipeline.name });
+      if (req.pipeline.contents === "") throw new ConnectError("contents is required", Code.InvalidArgument);
+      const existing = [...store.values()].find((p) => p.id === req.pipeline.id);
+      if (!existing) throw new ConnectError(`pipeline ${String(req.pipeline.id)} not found`, Code.NotFound);
+      if (req.validateOnly) return req.pipeline;
+      store.delete(existing.name);
+      const stored = create(PipelineSchema, { ...req.pipeline, id: existing.id });
+      store.set(stored.name, stored);
+      return stored;
+    },
+    async getPipelineID(req: { name: string }) {
+      enter({ method: "GetPipelineID", key: req.name });
+      const found = store.get(req.name);
+      if (!found) throw new ConnectError(`${req.name} not found`, Code.NotFound);
+      return { id: found.id };
+    },
+    async getPipeline(req: { id: string }) {
+      enter({ method: "GetPipeline", key: req.id });
+      const found = [...store.values()].find((p) => p.id === req.id);
+      if (!found) throw new ConnectError(`pipeline ${req.id} not found`, Code.NotFound);
+      return create(PipelineSchema, found);
+    },
+    // No history: the fake keeps none (the emulator tests cover the history check).
+    async listPipelinesRevisions() {
+      enter({ method: "ListPipelinesRevisions" });
+      return { pipelineRevisions: [] };
+    },
+    async listPipelineRevisions(req: { id: string }) {
+      enter({ method: "ListPipelineRevisions", key: req.id });
+      return { pipelineRevisions: [] };
+    },
     async upsertPipeline(req: { pipeline: Pipeline; validateOnly?: boolean }) {
       enter({ method: "UpsertPipeline", key: req.pipeline.name });
       if (req.pipeline.contents === "") throw new ConnectError("contents is required", Code.InvalidArgument);

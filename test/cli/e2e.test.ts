@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { startEmulator, type Emulator, type PipelineJson } from "../../src/emulator/index.js";
 import { runCliProcess as runCli, type CliRun } from "../stress/cli-harness.js";
 import { workspace, type Workspace } from "./cli-helpers.js";
+import { WRITE_METHODS } from "../stress/convergence-run.js";
 
 type Run = CliRun;
 
@@ -67,9 +68,10 @@ describe.concurrent("fleet-pipelines as a child process", () => {
       const [diff, again] = await Promise.all([cli("diff", ...base), cli("plan", ...base, "--detailed-exitcode")]);
       expect([diff.code, again.code]).toEqual([0, 0]);
       expect(outside(pipelines())).toEqual(before);
-      const writes = emulator.requests().filter((r) => ["SyncPipelines", "UpsertPipeline", "BulkDeletePipelines", "DeletePipeline"].includes(r.method));
+      const writes = emulator.requests().filter((r) => WRITE_METHODS.has(r.method));
       if (mode === "sync") expect(writes.map((w) => w.method)).toEqual(["SyncPipelines", "SyncPipelines"]);
-      else expect(writes.map((w) => w.method)).toEqual([...Array(5).fill("UpsertPipeline"), "BulkDeletePipelines", "UpsertPipeline"]);
+      // Fallback: creates and updates first, the delete last.
+      else expect(writes.map((w) => w.method)).toEqual([...Array(5).fill("CreatePipeline"), "UpdatePipeline", "BulkDeletePipelines"]);
     });
   });
 
@@ -115,7 +117,7 @@ describe.concurrent("fleet-pipelines as a child process", () => {
     await withEnv(async ({ emulator, cli, pipelines }) => {
       emulator.seed({ pipelines: OTHERS });
       const before = outside(pipelines());
-      emulator.setFaults({ rate: 1, kinds: ["unavailable"], methods: ["UpsertPipeline"] });
+      emulator.setFaults({ rate: 1, kinds: ["unavailable"], methods: ["CreatePipeline"] });
       const failed = await cli("apply", ...base, "--mode", "fallback", "--timeout-ms", "20000");
       expect(failed.code).toBe(1);
       expect(failed.out).toMatch(/✗ create journal_logs: unavailable/);

@@ -15,6 +15,7 @@ import {
   formatSource,
   normalizeContents,
   normalizeSpec,
+  pipelineMessageFromRemote,
   pipelineMessageFromSpec,
   remoteFromPipeline,
   sourceMatchesScope,
@@ -123,11 +124,11 @@ describe("semantic equality", () => {
     expect(canonicalMatcherSet(["b=2", "a = 1", 'b="2"'])).toEqual(['a="1"', 'b="2"']);
   });
 
-  it("a remote pipeline without enabled always differs on enabled", () => {
-    const remote = { id: "1", spec: base, enabledUnset: true as const };
-    expect(diffRemote(remote, base)).toEqual([{ field: "enabled", before: null, after: true }]);
-    expect(diffRemote(remote, { ...base, metadata: { a: 1 } }).map((d) => d.field)).toEqual(["enabled", "metadata"]);
-    expect(diffRemote({ id: "1", spec: base }, base)).toEqual([]);
+  it("a remote pipeline stored without enabled reads as disabled, as GetConfig treats it", () => {
+    const remote = remoteFromPipeline(create(PipelineSchema, { id: "1", name: base.name, contents: base.contents, matchers: base.matchers, configType: ConfigType.ALLOY }));
+    expect(remote.enabledUnset).toBe(true);
+    expect(diffRemote(remote, base)).toEqual([{ field: "enabled", before: false, after: true }]);
+    expect(diffRemote(remote, { ...base, enabled: false })).toEqual([]);
   });
 });
 
@@ -152,13 +153,20 @@ describe("wire conversion", () => {
     });
   });
 
-  it("reads UNSPECIFIED config type as alloy, absent enabled as unset, absent source as none", () => {
+  it("reads UNSPECIFIED config type as alloy, absent enabled as unset (false), absent source as none", () => {
     const r = remoteFromPipeline(create(PipelineSchema, { name: "a", contents: "x" }));
     expect(r.spec.configType).toBe("alloy");
-    expect(r.spec.enabled).toBe(true);
+    expect(r.configTypeUnset).toBe(true);
+    expect(r.spec.enabled).toBe(false);
     expect(r.enabledUnset).toBe(true);
     expect(r.source).toBeUndefined();
     expect(r.id).toBe("");
+  });
+
+  it("writes a stored pipeline back exactly as stored: unset fields stay unset", () => {
+    const stored = create(PipelineSchema, { id: "9", name: "a", contents: "x\r\n", matchers: ["b = c", "a=b"] });
+    const m = pipelineMessageFromRemote(remoteFromPipeline(stored), { type: "git", namespace: "repo" });
+    expect([m.enabled, m.configType, m.contents, m.matchers, m.id]).toEqual([undefined, ConfigType.UNSPECIFIED, "x\r\n", ["b = c", "a=b"], undefined]);
   });
 
   it("writes full objects: enabled and config type always set, no file paths, no id", () => {

@@ -17,9 +17,10 @@ const remote = [have("keep"), have("change"), have("drop"), have("theirs", { typ
 const plan = planSync({ desired: [want("keep"), want("change", { contents: "// v2\n" }), want("new")], remote, scope });
 
 describe("fingerprintRemote", () => {
-  it("ignores order and timestamps", () => {
-    const stamped = remote.map((r) => ({ ...r, updatedAt: "2030-01-01T00:00:00Z" }));
-    expect(fingerprintRemote([...stamped].reverse())).toBe(fingerprintRemote(remote));
+  it("ignores order but not updatedAt: a change reverted since still counts", () => {
+    const stamped = remote.map((r) => ({ ...r, updatedAt: "2030-01-01T00:00:00.000Z" }));
+    expect(fingerprintRemote([...remote].reverse())).toBe(fingerprintRemote(remote));
+    expect(fingerprintRemote(stamped)).not.toBe(fingerprintRemote(remote));
     expect(plan.remoteFingerprint).toBe(fingerprintRemote(remote));
   });
 });
@@ -34,8 +35,9 @@ describe("checkStale", () => {
     const now = [remote[0]!, changed, remote[3]!, have("new", { type: "grafana", namespace: "" }), have("sneaky")];
     const f = checkStale(plan, now)!;
     expect(f).toMatchObject({ code: "STALE_PLAN", blocking: true, severity: "error" });
-    expect(f.names).toEqual(["change", "drop", "new", "sneaky"]);
-    expect(f.message).toContain('changed: "change"; deleted: "drop"; new: "new" and "sneaky"');
+    // "drop" is gone, as the plan wants: its own progress, not a change (applyPlan decides the same).
+    expect(f.names).toEqual(["change", "new", "sneaky"]);
+    expect(f.message).toContain('changed: "change"; new: "new" and "sneaky"');
     expect(f.hint).toContain("--force");
   });
 

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { previewCollectors } from "../../src/apply/index.js";
 import { FLEET_EMPTY_MATCHERS } from "../../src/matchers/index.js";
 import { planSync } from "../../src/plan/index.js";
-import type { RemotePipeline } from "../../src/pipelines/index.js";
+import type { RemotePipeline, SourceScope } from "../../src/pipelines/index.js";
 import { startHarness, type Harness } from "../apply/harness.js";
 
-const SCOPE = { type: "git", namespace: "ns" } as const;
-const remote = (name: string, id: string, source = SCOPE): RemotePipeline => ({
+const SCOPE: SourceScope = { type: "git", namespace: "ns" };
+const remote = (name: string, id: string, source: SourceScope = SCOPE): RemotePipeline => ({
   id,
   source,
   spec: { name, contents: `// ${name}\n`, matchers: [], enabled: true, configType: "alloy" },
