@@ -8,6 +8,7 @@
 import { Code, ConnectError, createContextKey, createContextValues, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { ConfigurationError } from "../errors/index.js";
+import { FLEET_EMPTY_MATCHERS } from "../matchers/index.js";
 import { isAuthorized, type BasicAuthCredentials } from "./auth.js";
 import { checkFaultOptions, createFaultInjector, type FaultDecision, type FaultInjector, type FaultOptions } from "./faults.js";
 import {
@@ -208,7 +209,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const store = new EmulatorStore({
     pipelineLimit: options.pipelineLimit ?? DEFAULT_PIPELINE_LIMIT,
     ...(options.collectorLimit !== undefined ? { collectorLimit: options.collectorLimit } : {}),
-    emptyMatchers: options.emptyMatchers ?? "none",
+    emptyMatchers: options.emptyMatchers ?? FLEET_EMPTY_MATCHERS,
     checkAlloySyntax: options.checkAlloySyntax === true,
     now,
   });
