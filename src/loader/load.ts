@@ -16,6 +16,7 @@ import { describeFsError, readFileLimited, SCRATCH_BYTES } from "./read-file.js"
 import { decodeText } from "./text.js";
 import type { LoadIssue, LoadIssueCode, LoadOptions, LoadResult } from "./types.js";
 import { walkFolder, type WalkedFile } from "./walk.js";
+import { finishAlloySpecs } from "./alloy-check.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_MATCHERS = 100;
@@ -265,6 +266,8 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
     specs.push({ spec, candidate });
   });
 
+  finishAlloySpecs(specs, warn, options.checkFormatting === true);
+
   // Duplicate names: every file that yields a name counts, loadable or not.
   const byName = new Map<string, Candidate[]>();
   for (const candidate of pipelineCandidates) {
@@ -314,7 +317,7 @@ export async function loadPipelines(dir: string, options: LoadOptions = {}): Pro
     for (const { spec, candidate } of specs) {
       for (const issue of validateSpec(spec)) {
         const position = issue.field === "matchers" || issue.field === "name" ? candidate.metadata?.positions[issue.field] : undefined;
-        const line = issue.line !== undefined ? { line: issue.line, column: 1 } : position;
+        const line = issue.line !== undefined ? { line: issue.line, column: issue.column ?? 1 } : position;
         error("INVALID_PIPELINE", issue.file ?? candidate.display, issue.reason, spec.name, line);
       }
     }

@@ -17,6 +17,11 @@ export interface LoadOptions {
   signal?: AbortSignal | undefined;
   /** Directory that display paths are made relative to. Default `process.cwd()`. */
   cwd?: string | undefined;
+  /**
+   * Warn (UNFORMATTED) about each Alloy contents file that `alloy fmt` would
+   * change. Default false; the CLI turns it on.
+   */
+  checkFormatting?: boolean | undefined;
 }
 
 /** What `loadPipelines` read from a folder that loaded. */
@@ -66,6 +71,7 @@ export type LoadIssueCode =
   | "ENABLED_DEFAULT"
   | "UNPAIRED_FILE"
   | "UNUSED_FILE"
+  | "UNFORMATTED"
   | "EMPTY_FOLDER";
 
 /** One problem the loader found, with where it is. `formatLoadIssue` prints it. */

@@ -2,7 +2,7 @@
 // syntax, then the static rules Alloy applies when it loads a configuration
 // as a module (spec section 6: top-level attributes, duplicate block
 // identities and attributes, blocks a remote configuration may not hold).
-import { parseAlloy, type AlloyDiagnostic, type AlloyFile } from "../alloy/index.js";
+import { checkAlloy, parseAlloy, type AlloyDiagnostic, type AlloyFile } from "../alloy/index.js";
 
 /**
  * Most diagnostics turned into issues for one pipeline: enough to fix a file
@@ -27,9 +27,9 @@ export function checkAlloyContents(text: string): AlloyContentsCheck {
   return { file: parsed.file, syntaxOk: true, errors: staticErrors(parsed.file) };
 }
 
+/** The load-time errors of a Fleet Management pipeline (its warnings are not reasons to refuse it). */
 function staticErrors(file: AlloyFile): AlloyDiagnostic[] {
-  void file;
-  return [];
+  return checkAlloy(file, { fleetPipeline: true }).filter((d) => d.severity === "error");
 }
 
 /** Where the contents of a spec came from, to place a problem in the right file. */

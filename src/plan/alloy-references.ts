@@ -3,7 +3,7 @@
 // it reads through `argument.pipeline_exports.value["PIPELINE"]["EXPORT"]`,
 // and the collector attributes it reads through `argument.attributes.value["KEY"]`
 // (the names Fleet Management injects into every pipeline's module).
-import type { AlloyFile, Expression, Statement } from "../alloy/index.js";
+import { alloyStringValue, type AlloyFile, type Expression, type Statement } from "../alloy/index.js";
 
 /** One place a pipeline reads another pipeline's export (or all of its exports). */
 export interface ExportReference {
@@ -142,47 +142,8 @@ function recordReference(e: Expression, into: PipelineInterface): Expression[] |
 }
 
 /** The value of a string literal (quoted: Go escapes; raw: CR removed), else undefined. */
-export function stringLiteral(e: Expression): string | undefined {
+function stringLiteral(e: Expression): string | undefined {
   if (e.kind === "Paren") return stringLiteral(e.inner);
   if (e.kind !== "Literal" || e.literalKind !== "STRING") return undefined;
-  const text = e.text;
-  if (text.startsWith("`")) return text.slice(1, -1).replace(/\r/g, "");
-  return unquote(text.slice(1, -1));
-}
-
-const SIMPLE_ESCAPES: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", '"': '"' };
-
-/** Go string escapes (the parser has already refused invalid ones). */
-function unquote(body: string): string | undefined {
-  if (!body.includes("\\")) return body;
-  let out = "";
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (c !== "\\") {
-      out += c;
-      continue;
-    }
-    const k = body[++i];
-    if (k === undefined) return undefined;
-    const simple = SIMPLE_ESCAPES[k];
-    if (simple !== undefined) {
-      out += simple;
-    } else if (k === "x" || k === "u" || k === "U") {
-      const width = k === "x" ? 2 : k === "u" ? 4 : 8;
-      const code = Number.parseInt(body.slice(i + 1, i + 1 + width), 16);
-      if (!Number.isInteger(code)) return undefined;
-      // \x is a byte in Go; a lone byte above 0x7f is not text, so give up on it.
-      if (k === "x" && code > 0x7f) return undefined;
-      out += String.fromCodePoint(code);
-      i += width;
-    } else if (k >= "0" && k <= "7") {
-      const code = Number.parseInt(body.slice(i, i + 3), 8);
-      if (!Number.isInteger(code) || code > 0x7f) return undefined;
-      out += String.fromCharCode(code);
-      i += 2;
-    } else {
-      return undefined;
-    }
-  }
-  return out;
+  return alloyStringValue(e.text);
 }

@@ -22,7 +22,7 @@ describe("loadPipelines on good folders", () => {
     const [backend, frontend, o11y, otel] = result.specs;
     expect(backend).toEqual({
       name: "api-monitoring",
-      contents: 'logging {\n  level = "info"\n}\n',
+      contents: 'local.file "backend" {\n  filename = "/etc/hostname"\n}\n',
       matchers: ["app=backend", "tier=critical"],
       enabled: false,
       configType: "alloy",
@@ -63,11 +63,12 @@ describe("loadPipelines on good folders", () => {
     expect(result.specs).toEqual([
       {
         name: "heartbeat",
-        contents: 'logging {\n  level = "warn"\n}\n',
+        contents: 'local.file "heartbeat" {\n  filename = "/etc/hostname"\n}\n',
         matchers: ['env="prod"'],
         enabled: true,
         configType: "alloy",
         file: "heartbeat.yaml",
+        contentsLine: 4,
       },
       {
         name: "otel-inline",
@@ -76,6 +77,7 @@ describe("loadPipelines on good folders", () => {
         enabled: false,
         configType: "otel",
         file: "otel-inline.yaml",
+        contentsLine: 4,
       },
     ]);
   });
