@@ -1,8 +1,18 @@
 // Parses one metadata file (`name.yaml`) into checked fields. Pure: text in,
 // fields and issues out, never a throw, so it can be fuzzed on its own.
-import { Composer, isMap, isScalar, isSeq, LineCounter, Parser, visit } from "yaml";
-import type { Node as YamlNode, Pair } from "yaml";
-import { findTooDeep, MAX_NAME_BYTES, MAX_YAML_DEPTH, nameBytes, scanNesting, type ConfigTypeName, type JsonObject } from "../pipelines/index.js";
+import { Composer, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Parser, visit } from "yaml";
+import type { Alias, Document, Node as YamlNode, Pair } from "yaml";
+import {
+  countYamlNodes,
+  findTooDeep,
+  MAX_NAME_BYTES,
+  MAX_YAML_DEPTH,
+  MAX_YAML_NODES,
+  nameBytes,
+  scanNesting,
+  type ConfigTypeName,
+  type JsonObject,
+} from "../pipelines/index.js";
 import { hasUnsafeCharacters, hasUnsafeNameCharacters, quoteName } from "./format.js";
 import { suggestKey } from "./suggest.js";
 import type { LoadIssue, LoadIssueCode } from "./types.js";
@@ -18,6 +28,19 @@ const CONFIG_TYPES: readonly ConfigTypeName[] = ["alloy", "otel"];
  * file needs millions.
  */
 export const MAX_ALIAS_COUNT = 50;
+
+/**
+ * Most YAML nodes that aliases may add when expanded, all aliases together.
+ * The alias count alone does not bound memory: 49 aliases of one large list
+ * expand a 1 MiB file into millions of values.
+ */
+export const MAX_ALIAS_EXPANSION = 10_000;
+
+/**
+ * Most keys at the top of a metadata file. Seven are known; the cap only
+ * keeps a file of thousands of unknown keys from producing thousands of issues.
+ */
+export const MAX_TOP_LEVEL_KEYS = 100;
 
 export interface Position {
   line: number;
@@ -95,13 +118,27 @@ function parseInto(text: string, context: MetadataContext, issues: LoadIssue[]):
     report("TOO_DEEP", `YAML is nested more than ${MAX_YAML_DEPTH} levels deep`, at(scanned));
     return undefined;
   }
+  const nodes = countYamlNodes(text, MAX_YAML_NODES);
+  if (nodes >= 0) {
+    countLines(lines, text, nodes);
+    report("TOO_MANY_NODES", `YAML holds more than ${MAX_YAML_NODES} values; a metadata file needs a few dozen`, at(nodes));
+    return undefined;
+  }
+  const crowded = scanTopLevelKeys(text, MAX_TOP_LEVEL_KEYS);
+  if (crowded >= 0) {
+    countLines(lines, text, crowded);
+    report("TOO_MANY_KEYS", `has more than ${MAX_TOP_LEVEL_KEYS} keys; a metadata file has at most ${METADATA_KEYS.length} (${METADATA_KEYS.join(", ")})`, at(crowded));
+    return undefined;
+  }
   const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
   const deep = findTooDeep(tokens, MAX_YAML_DEPTH);
   if (deep >= 0) {
     report("TOO_DEEP", `YAML is nested more than ${MAX_YAML_DEPTH} levels deep`, at(deep));
     return undefined;
   }
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: true, logLevel: "silent", version: "1.2" });
+  // The library's own duplicate-key check compares each key with every
+  // earlier one (quadratic: 37 s for 60 000 keys); ours below is a Set per map.
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, logLevel: "silent", version: "1.2" });
   const documents = Array.from(composer.compose(tokens, true, text.length));
   if (documents.length > 1) {
     report(
@@ -120,6 +157,8 @@ function parseInto(text: string, context: MetadataContext, issues: LoadIssue[]):
     report(code, code === "DUPLICATE_KEY" ? "a key appears twice (map keys must be unique)" : `invalid YAML: ${reason}`, at(problem.pos[0]));
   }
   if (issues.length > 0) return undefined;
+  findDuplicateKeys(document, (offset) => report("DUPLICATE_KEY", "a key appears twice (map keys must be unique)", at(offset)));
+  if (issues.length > 0) return undefined;
 
   const root = document.contents;
   if (root === null || (isScalar(root) && root.value === null)) {
@@ -131,22 +170,57 @@ function parseInto(text: string, context: MetadataContext, issues: LoadIssue[]):
     return undefined;
   }
 
+  if (root.items.length > MAX_TOP_LEVEL_KEYS) {
+    report(
+      "TOO_MANY_KEYS",
+      `has ${root.items.length} keys; a metadata file has at most ${METADATA_KEYS.length} (${METADATA_KEYS.join(", ")})`,
+      at(root.items[MAX_TOP_LEVEL_KEYS]?.key && isNode(root.items[MAX_TOP_LEVEL_KEYS]!.key) ? (root.items[MAX_TOP_LEVEL_KEYS]!.key as YamlNode).range?.[0] : undefined),
+    );
+    return undefined;
+  }
+
   // Aliases: every one must point at an anchor, and the first one gives the
   // line for an alias-limit error.
   let firstAlias: Position | undefined;
   let unresolved = false;
-  // (`*` starts every alias; most files have none, so skip the walk.)
-  if (text.includes("*")) visit(document, {
-    Alias(_, alias) {
-      const position = at(alias.range?.[0]);
-      firstAlias ??= position;
-      if (alias.resolve(document) === undefined) {
-        unresolved = true;
-        report("INVALID_YAML", `alias *${alias.source} refers to no anchor (the anchor must come before the alias)`, position);
+  const aliases: Alias[] = [];
+  const targets = new Map<Alias, YamlNode>();
+  // (`*` starts every alias; most files have none, so skip the walk.) One
+  // pass in document order resolves every alias to the latest anchor of its
+  // name before it, as YAML says; Alias#resolve would walk the whole
+  // document once per alias.
+  if (text.includes("*")) {
+    const anchors = new Map<string, YamlNode>();
+    visit(document, (_, node) => {
+      if (isAlias(node)) {
+        aliases.push(node);
+        const target = anchors.get(node.source);
+        if (target !== undefined) targets.set(node, target);
+        if (aliases.length > MAX_ALIAS_COUNT) return visit.BREAK;
+      } else if (isNode(node) && node.anchor !== undefined) {
+        anchors.set(node.anchor, node);
       }
-    },
-  });
+      return undefined;
+    });
+  }
+  if (aliases.length > MAX_ALIAS_COUNT) {
+    report("YAML_ALIAS_LIMIT", `YAML holds more than ${MAX_ALIAS_COUNT} aliases: refusing a possible alias bomb`, at(aliases[0]!.range?.[0]));
+    return undefined;
+  }
+  for (const alias of aliases) {
+    const position = at(alias.range?.[0]);
+    firstAlias ??= position;
+    const target = targets.get(alias);
+    if (target === undefined) {
+      unresolved = true;
+      report("INVALID_YAML", `alias *${alias.source} refers to no anchor (the anchor must come before the alias)`, position);
+    }
+  }
   if (unresolved) return undefined;
+  if (aliases.length > 0 && aliasExpansion(aliases, targets, MAX_ALIAS_EXPANSION) > MAX_ALIAS_EXPANSION) {
+    report("YAML_ALIAS_LIMIT", `YAML aliases expand to more than ${MAX_ALIAS_EXPANSION} values: refusing a possible alias bomb`, firstAlias);
+    return undefined;
+  }
 
   let values: Record<string, unknown>;
   try {
@@ -424,3 +498,87 @@ function countLines(lines: LineCounter, text: string, upTo: number): void {
   for (let i = text.indexOf("\n"); i >= 0 && i < upTo; i = text.indexOf("\n", i + 1)) lines.addNewLine(i + 1);
 }
 
+
+/**
+ * Reports every key that repeats an earlier key of the same map, in linear
+ * time: scalar keys by value, in a Set per map (what the YAML library
+ * compares, without its pairwise scan).
+ */
+function findDuplicateKeys(document: Document, report: (offset: number | undefined) => void): void {
+  visit(document, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        if (!isScalar(key)) continue;
+        if (seen.has(key.value)) report(key.range?.[0]);
+        else seen.add(key.value);
+      }
+    },
+  });
+}
+
+/**
+ * How many nodes the aliases add when expanded, nested aliases included;
+ * stops counting past `budget`. An alias that leads back into its own anchor
+ * counts as over budget.
+ */
+function aliasExpansion(aliases: readonly Alias[], targets: ReadonlyMap<Alias, YamlNode>, budget: number): number {
+  const sizes = new Map<YamlNode, number>();
+  const inProgress = new Set<YamlNode>();
+  // Nodes under `root`, each alias counted as what it expands to. Iterative
+  // within a tree; recursive only from an alias to its anchor (at most
+  // MAX_ALIAS_COUNT deep).
+  const sizeOf = (root: YamlNode): number => {
+    const known = sizes.get(root);
+    if (known !== undefined) return known;
+    if (inProgress.has(root)) return Infinity;
+    inProgress.add(root);
+    let size = 0;
+    const stack: unknown[] = [root];
+    while (stack.length > 0 && size <= budget) {
+      const node = stack.pop();
+      if (isAlias(node)) {
+        const target = targets.get(node);
+        size += target === undefined ? 1 : sizeOf(target);
+      } else if (isMap(node) || isSeq(node)) {
+        size += 1;
+        for (const item of node.items) stack.push(item);
+      } else if (isPair(node)) {
+        stack.push(node.key, node.value);
+      } else if (isNode(node)) {
+        size += 1;
+      }
+    }
+    inProgress.delete(root);
+    sizes.set(root, size);
+    return size;
+  };
+  let total = 0;
+  for (const alias of aliases) {
+    const target = targets.get(alias);
+    if (target !== undefined) total += sizeOf(target);
+    if (total > budget) break;
+  }
+  return total;
+}
+
+/**
+ * Offset of the line that starts top-level key number `limit + 1`, or -1:
+ * counts lines that start with something other than indentation, a comment,
+ * a list item or a document marker. Linear, before any parsing, so that a
+ * file of 60 000 keys is refused without building 60 000 nodes (a mapping
+ * written in flow style is counted after composing instead).
+ */
+function scanTopLevelKeys(text: string, limit: number): number {
+  let count = 0;
+  for (let start = 0; start < text.length; ) {
+    const c = text.charCodeAt(start);
+    const plain = c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x23 /* # */ && c !== 0x2d /* - */ && c !== 0x2e /* . */ && c !== 0x25; /* % */
+    if (plain && ++count > limit) return start;
+    const end = text.indexOf("\n", start);
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return -1;
+}

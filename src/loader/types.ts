@@ -65,6 +65,9 @@ export type LoadIssueCode =
   | "EMPTY_CONTENTS"
   | "OUTSIDE_FOLDER"
   | "SYMLINK_LOOP"
+  | "DUPLICATE_FOLDER"
+  | "TOO_MANY_KEYS"
+  | "TOO_MANY_NODES"
   | "TOO_MANY_FILES"
   | "DUPLICATE_NAME"
   // warnings

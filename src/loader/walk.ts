@@ -2,7 +2,10 @@
 // and node_modules are skipped, and so is whatever `exclude` matches. Symlinks
 // are followed only while they stay inside the folder (checked on the real
 // path), and a symlinked folder that leads back to one of its own ancestors
-// is reported instead of walked forever.
+// is reported instead of walked forever. Every real folder is walked once:
+// a second way to reach it (two symlinks to one folder, a symlink to a
+// sibling) is reported, not walked again, so that links to links cannot make
+// the walk exponential (25 folders of two links each would be 2^25 paths).
 import { readdir, realpath, stat } from "node:fs/promises";
 import type { Dirent } from "node:fs";
 import { basename, join } from "node:path";
@@ -51,6 +54,10 @@ export async function walkFolder(options: WalkOptions): Promise<WalkResult> {
   const refused = new Map<string, LoadIssue>();
   let entries = 0;
   let stopped = false;
+  // Real path of every folder walked → the path it was first reached by.
+  const walked = new Map<string, string>([[realRoot, root]]);
+  // Second ways to a walked folder, reported after the walk (deterministically).
+  const again: { path: string; real: string }[] = [];
 
   const fail = (code: LoadIssueCode, path: string, message: string) => {
     const issue: LoadIssue = { code, severity: "error", file: display(path), message };
@@ -95,7 +102,13 @@ export async function walkFolder(options: WalkOptions): Promise<WalkResult> {
       if (stopIfTooMany(childPath)) break;
       if (dirent.isDirectory()) {
         if (name === "node_modules") continue;
-        children.push(visit(childPath, childRelative, [...ancestors, join(realHere, name)]));
+        const real = join(realHere, name);
+        if (walked.has(real)) {
+          again.push({ path: childPath, real });
+          continue;
+        }
+        walked.set(real, childPath);
+        children.push(visit(childPath, childRelative, [...ancestors, real]));
       } else if (dirent.isSymbolicLink()) {
         children.push(followLink(childPath, childRelative, name, ancestors));
       } else {
@@ -137,7 +150,10 @@ export async function walkFolder(options: WalkOptions): Promise<WalkResult> {
         fail("OUTSIDE_FOLDER", path, `is a symlink to a folder outside the folder being loaded (${target})`);
       } else if (ancestors.includes(target)) {
         fail("SYMLINK_LOOP", path, "is a symlink to a folder that contains it; following it would loop forever");
+      } else if (walked.has(target)) {
+        again.push({ path, real: target });
       } else {
+        walked.set(target, path);
         await visit(path, relativePath, [...ancestors, target]);
       }
       return;
@@ -155,5 +171,16 @@ export async function walkFolder(options: WalkOptions): Promise<WalkResult> {
   };
 
   await visit(root, "", [realRoot]);
+  // Which way was walked first depends on timing; the report does not: it
+  // names, for every folder reached more than once, each way but the first
+  // in sorted order.
+  const ways = new Map<string, string[]>();
+  for (const { path, real } of again) ways.set(real, [...(ways.get(real) ?? [walked.get(real)!]), path]);
+  for (const list of ways.values()) {
+    list.sort();
+    for (const path of list.slice(1)) {
+      fail("DUPLICATE_FOLDER", path, `leads to a folder already loaded as ${display(list[0]!)}; a folder is loaded once (remove the extra symlink, or exclude it)`);
+    }
+  }
   return { files, issues, refused };
 }

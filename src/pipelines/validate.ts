@@ -5,7 +5,7 @@ import { MAX_MATCHER_LENGTH } from "../matchers/index.js";
 import { matcherInfo } from "./normalize.js";
 import { isConfigTypeName } from "./source.js";
 import type { NormalizedPipelineSpec, PipelineSpec } from "./spec.js";
-import { findYamlTooDeep } from "./yaml-depth.js";
+import { countYamlNodes, findYamlTooDeep, MAX_YAML_NODES } from "./yaml-depth.js";
 import { alloyContentsIssues } from "./alloy-contents.js";
 import { checkOtelStructure } from "./otel-structure.js";
 
@@ -152,6 +152,12 @@ export function pipelineLabel(file: string | undefined, name: string): string {
 }
 
 function checkOtelYaml(text: string, report: (what: string, line?: number) => void): void {
+  const crowded = countYamlNodes(text, MAX_YAML_NODES);
+  if (crowded >= 0) {
+    const line = lineAt(text, crowded);
+    report(`the OpenTelemetry contents hold more than ${MAX_YAML_NODES} values (line ${line}); a collector configuration needs a few thousand at most`, line);
+    return;
+  }
   const deep = findYamlTooDeep(text, MAX_YAML_DEPTH);
   if (deep >= 0) {
     const line = lineAt(text, deep);

@@ -78,3 +78,28 @@ export function findYamlTooDeep(text: string, maxDepth: number): number {
   if (scanned >= 0) return scanned;
   return findTooDeep(Array.from(new Parser().parse(text)), maxDepth);
 }
+
+/**
+ * Most values (scalars, keys, list items) a YAML text may hold before it is
+ * parsed. A metadata file holds a few dozen and a real collector
+ * configuration a few thousand; the parser keeps an object per value with its
+ * position, so 500 000 of them (a 1 MiB flow list `[1,1,1,…]`) cost close to
+ * a gigabyte.
+ */
+export const MAX_YAML_NODES = 100_000;
+
+/**
+ * Offset at which a rough count of values in `text` passes `limit`, or -1.
+ * Linear and allocation-free. Every value but the first needs a line break or
+ * a comma before it, so their count bounds the number of values from above
+ * (commas inside strings are counted too: it may overestimate, never
+ * underestimate).
+ */
+export function countYamlNodes(text: string, limit = MAX_YAML_NODES): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 0x0a /* \n */ || c === 0x2c) /* , */ && ++count > limit) return i;
+  }
+  return -1;
+}
