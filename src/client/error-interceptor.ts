@@ -8,7 +8,7 @@ import { inFlightKey, mayHaveTakenEffectKey } from "./call-context.js";
 import { procedureOf } from "./procedure.js";
 import { copyExceededLimit, exceededLimit } from "./response-limit.js";
 import { NEVER_RETRY_PROCEDURES, READ_PROCEDURES } from "./retry-policy.js";
-import type { Redactor } from "./redact.js";
+import { redactDetails, redactError, redactHeaders, type Redactor } from "./redact.js";
 
 function hintFor(code: Code, rawMessage: string, procedure: string, baseUrl: string): string | undefined {
   switch (code) {
@@ -40,28 +40,6 @@ function hintFor(code: Code, rawMessage: string, procedure: string, baseUrl: str
   }
 }
 
-function scrubHeaders(headers: Headers, redact: Redactor): { headers: Headers; changed: boolean } {
-  const out = new Headers();
-  let changed = false;
-  headers.forEach((value, key) => {
-    const clean = redact(value);
-    if (clean !== value) changed = true;
-    out.append(key, clean);
-  });
-  return { headers: out, changed };
-}
-
-function scrubCause(cause: unknown, redact: Redactor): unknown {
-  if (!(cause instanceof Error)) return typeof cause === "string" ? redact(cause) : cause;
-  const text = `${cause.message}\n${cause.stack ?? ""}`;
-  if (redact(text) === text) return cause;
-  const copy = new Error(redact(cause.message));
-  copy.name = cause.name;
-  const code = (cause as { code?: unknown }).code;
-  if (typeof code === "string") Object.assign(copy, { code });
-  return copy;
-}
-
 export function toActionableError(error: ConnectError, procedure: string, baseUrl: string, redact: Redactor): ConnectError {
   const limit = exceededLimit(error);
   const hint = hintFor(error.code, error.rawMessage, procedure, baseUrl);
@@ -74,11 +52,13 @@ export function toActionableError(error: ConnectError, procedure: string, baseUr
         : raw === ""
           ? hint
           : `${hint} (server said: ${raw})`;
-  const metadata = scrubHeaders(error.metadata, redact);
-  const cause = scrubCause(error.cause, redact);
-  if (message === error.rawMessage && !metadata.changed && cause === error.cause) return error;
+  const metadata = redactHeaders(error.metadata, redact);
+  const details = redactDetails(error.details, redact);
+  const cause = redactError(error.cause, redact);
+  if (message === error.rawMessage && !metadata.changed && !details.changed && cause === error.cause) return error;
   const out = new ConnectError(message, error.code, metadata.headers, undefined, cause);
-  for (const detail of error.details) out.details.push(detail);
+  for (const detail of details.details) out.details.push(detail);
+  copyExceededLimit(error, out);
   return out;
 }
 

@@ -2,6 +2,8 @@
 // thrown value (message, String, util.inspect, metadata, details, cause) and
 // every log line, on every failure path, even when a server echoes it back.
 import * as util from "node:util";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { StringValueSchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { http, HttpResponse } from "msw";
@@ -162,5 +164,102 @@ describe("the token never leaks", () => {
     expect(thrown).toBeInstanceOf(Error);
     expect((thrown as Error).name).toBe("ConfigurationError");
     expectClean(thrown);
+  });
+});
+
+describe("a server that echoes the token everywhere an error can carry it", () => {
+  // Characters that URL-encoding changes, so that the encoded form is a form of its own.
+  const oddToken = "glc_canary/SECRET+7f3a=9c1d&more";
+  const oddBasic = Buffer.from(`${user}:${oddToken}`).toString("base64");
+  const forms = [oddToken, oddBasic, encodeURIComponent(oddToken), Buffer.from(oddToken).toString("base64")];
+  const echoBase = "https://fleet-management-prod-010.grafana.net";
+
+  /** Every text a leak could hide in, the detail bytes decoded included. */
+  function allTexts(value: unknown): string {
+    const parts = texts(value);
+    if (value instanceof ConnectError) {
+      for (const detail of value.details) {
+        if ("type" in detail) {
+          parts.push(Buffer.from(detail.value).toString("utf8"), JSON.stringify(detail.debug ?? null));
+        }
+      }
+    }
+    return parts.join("\n");
+  }
+
+  function expectNoForm(value: unknown): void {
+    const text = allTexts(value);
+    for (const form of forms) expect(text).not.toContain(form);
+  }
+
+  const echo = setupServer(
+    http.post(`${echoBase}/pipeline.v1.PipelineService/ListPipelines`, ({ request }) => {
+      const header = request.headers.get("authorization") ?? "";
+      const detail = toBinary(StringValueSchema, create(StringValueSchema, { value: `token=${oddToken}` }));
+      return HttpResponse.json(
+        {
+          code: "invalid_argument",
+          message: `bad request from ${header} with ${oddToken} (${encodeURIComponent(oddToken)})`,
+          details: [
+            {
+              type: "google.protobuf.StringValue",
+              value: Buffer.from(detail).toString("base64").replace(/=+$/, ""),
+              debug: { value: `token=${oddToken}`, authorization: header, nested: [{ query: `?token=${encodeURIComponent(oddToken)}` }] },
+            },
+          ],
+        },
+        { status: 400, headers: { "x-echo": oddToken, "www-authenticate": header, "trailer-x-debug": `token ${encodeURIComponent(oddToken)}` } },
+      );
+    }),
+  );
+  beforeAll(() => echo.listen({ onUnhandledRequest: "bypass" }));
+  afterAll(() => echo.close());
+
+  const echoClient = (extra: Partial<FleetClientOptions> = {}) =>
+    createFleetClient({
+      baseUrl: echoBase,
+      auth: { user, token: oddToken },
+      transport: createConnectTransport({ baseUrl: echoBase }),
+      rateLimit: false,
+      logger,
+      logLevel: "debug",
+      clock: fakeClock(),
+      ...extra,
+    });
+
+  it("redacts message, metadata, trailers, details' values and debug, and the log lines", async () => {
+    logger.lines.length = 0;
+    const err = (await failure(echoClient().pipelines.listPipelines({}))) as ConnectError;
+    expect(err.code).toBe(Code.InvalidArgument);
+    // The server really did echo it: the message had it, now replaced.
+    expect(err.rawMessage).toContain("[REDACTED]");
+    expect(err.metadata.get("x-echo")).toBe("[REDACTED]");
+    expect(err.metadata.get("x-debug")).toBe("token [REDACTED]");
+    expectNoForm(err);
+    // The detail keeps its shape: it still decodes, the token masked byte for byte.
+    const [decoded] = err.findDetails(StringValueSchema);
+    expect(decoded?.value).toBe(`token=${"*".repeat(Buffer.byteLength(oddToken))}`);
+    expect(JSON.stringify(logger.lines)).not.toBe("[]");
+    for (const form of forms) expect(JSON.stringify(logger.lines)).not.toContain(form);
+  });
+
+  it("redacts a cause chain (a fetch failure that quotes the credentials, two levels deep)", async () => {
+    logger.lines.length = 0;
+    const failingFetch: typeof fetch = async (_input, init) => {
+      const header = new Headers(init?.headers).get("authorization") ?? "";
+      const inner = Object.assign(new Error(`proxy refused ${header}`, { cause: { header, token: oddToken } }), { code: "ECONNREFUSED" });
+      throw new TypeError(`fetch failed for ${encodeURIComponent(oddToken)}`, { cause: inner });
+    };
+    const err = (await failure(
+      echoClient({ transport: createConnectTransport({ baseUrl: echoBase, fetch: failingFetch }) }).pipelines.getPipeline({ id: "1" }),
+    )) as ConnectError;
+    expectNoForm(err);
+    const cause = err.cause as Error & { cause?: Error & { code?: string; cause?: unknown } };
+    expect(cause).toBeInstanceOf(Error);
+    expect(cause.message).toBe("fetch failed for [REDACTED]");
+    expect(cause.cause?.message).toBe("proxy refused Basic [REDACTED]");
+    // What the retry policy reads from the chain survives the copy.
+    expect(cause.cause?.code).toBe("ECONNREFUSED");
+    for (const form of forms) expect(JSON.stringify(logger.lines)).not.toContain(form);
   });
 });
