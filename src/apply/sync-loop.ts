@@ -34,18 +34,18 @@ export interface SyncFromDir {
   dir: string;
   /** Globs to skip when loading `dir`. */
   exclude?: string[] | undefined;
-  /** Not with `dir`; `undefined` is accepted as absent. */
-  desired?: undefined;
+  /** Not with `dir`: leave it out. */
+  desired?: never;
 }
 
 /** The desired set as data. */
 export interface SyncFromDesired {
   /** The desired pipelines (a `Pipeline` read back is one too). */
   desired: PipelineSpec[];
-  /** Not with `desired`; `undefined` is accepted as absent. */
-  dir?: undefined;
+  /** Not with `desired`: leave it out. */
+  dir?: never;
   /** Not with `desired`. */
-  exclude?: undefined;
+  exclude?: never;
 }
 
 /** Exactly one of `dir` and `desired` (checked at run time too). */
