@@ -1,5 +1,7 @@
-import { readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { promisify } from "node:util";
 import { defineConfig, type Options } from "tsup";
 import ts from "typescript";
 
@@ -65,6 +67,25 @@ const lazyCjsEntryPlugin: Plugin = {
   },
 };
 
+/**
+ * dist/cli-help.json: the root help and each command's help, as the built
+ * CLI prints them. dist/cli.js answers `--help` and `<command> --help` from
+ * it without loading the command (whose module loads the whole SDK); the
+ * texts come from the commands themselves, in the same build.
+ */
+async function writeCliHelp(): Promise<void> {
+  const file = resolve("dist/cli-help.json");
+  rmSync(file, { force: true }); // so that the CLI below loads the commands for their help
+  const run = async (...args: string[]): Promise<string> =>
+    (await promisify(execFile)(process.execPath, [resolve("dist/cli.js"), ...args], { encoding: "utf8" })).stdout.replace(/\n$/, "");
+  const root = await run("--help");
+  const block = root.slice(root.indexOf("Commands:\n") + "Commands:\n".length).split("\n\n")[0] ?? "";
+  const names = [...block.matchAll(/^ {2}(\S+) {2}/gm)].map((m) => m[1]!);
+  if (names.length === 0) throw new Error("cli-help.json: no command found in `fleet-pipelines --help`");
+  const commands = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await run("help", name)] as const)));
+  writeFileSync(file, JSON.stringify({ root, commands }, null, 2) + "\n");
+}
+
 export default defineConfig([
   {
     // The library: three entries, ESM (split into shared chunks) and CJS
@@ -94,5 +115,6 @@ export default defineConfig([
     // Split so that `--version` and `--help` load none of the heavy modules.
     splitting: true,
     banner: { js: "#!/usr/bin/env node" },
+    onSuccess: writeCliHelp,
   },
 ]);

@@ -3,6 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { FleetError } from "../errors/index.js";
 import type { CliIo } from "./io.js";
+import { suggest } from "./suggest.js";
 
 export interface CliCommand {
   /** The word after `fleet-pipelines`. */
@@ -33,8 +34,19 @@ export function parseFlags<const T extends Options>(argv: string[], options: T, 
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(unknownFlagMessage(error, options) ?? (error as Error).message);
   }
+}
+
+/** `unknown flag --dirr; did you mean --dir?` for parseArgs' unknown-option error, else undefined. */
+function unknownFlagMessage(error: unknown, options: Options): string | undefined {
+  if ((error as { code?: unknown }).code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") return undefined;
+  const flag = /'(-[^']*)'/.exec((error as Error).message)?.[1];
+  if (flag === undefined) return undefined;
+  const known = ["--help", ...Object.keys(options).map((name) => `--${name}`)];
+  for (const option of Object.values(options)) if (option.short !== undefined) known.push(`-${option.short}`);
+  const guess = flag.startsWith("--") ? suggest(flag, known) : undefined;
+  return `unknown flag ${JSON.stringify(flag)}` + (guess !== undefined ? `; did you mean ${guess}?` : "");
 }
 
 /** A numeric flag value, checked. `undefined` stays undefined. */

@@ -6,6 +6,8 @@ import { safeText } from "../render/index.js";
 import { COMMANDS, findCommand } from "./commands/index.js";
 import { EXIT_ERROR, EXIT_OK } from "./exit-codes.js";
 import { reportFailure } from "./failure.js";
+import { UsageError } from "./command.js";
+import { suggest } from "./suggest.js";
 import type { CliIo } from "./io.js";
 
 export const PROGRAM = "fleet-pipelines";
@@ -52,8 +54,24 @@ function dirFlag(argv: string[]): string | undefined {
   return undefined;
 }
 
+// A mistake on the command line gets one line: what was wrong, the likely
+// intended word, and where the full help is (not the help itself).
 function unknownCommand(name: string, io: CliIo): number {
-  io.stderr.write(`error: unknown command ${safeText(JSON.stringify(name))}\n\n${rootUsage()}\n`);
+  const guess = suggest(name, COMMANDS.map((c) => c.name));
+  const hint = guess !== undefined ? `; did you mean ${guess}?` : "";
+  io.stderr.write(`error: unknown command ${safeText(JSON.stringify(name))}${hint} See '${PROGRAM} --help'.\n`);
+  return EXIT_ERROR;
+}
+
+function withHelpPointer(error: UsageError, command: string): UsageError {
+  const message = error.message.replace(/\.$/, "");
+  return new UsageError(`${message}${/[?!]$/.test(message) ? "" : "."} See '${PROGRAM} ${command} --help'.`);
+}
+
+function unknownRootFlag(flag: string, io: CliIo): number {
+  const guess = suggest(flag, ["--help", "--version"]);
+  const hint = guess !== undefined ? `; did you mean ${guess}?` : "";
+  io.stderr.write(`error: unknown flag ${safeText(JSON.stringify(flag))}${hint} See '${PROGRAM} --help'.\n`);
   return EXIT_ERROR;
 }
 
@@ -78,10 +96,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write((await entry.load()).usage + "\n");
     return EXIT_OK;
   }
-  if (first.startsWith("-")) {
-    io.stderr.write(`error: unknown flag ${safeText(JSON.stringify(first))}\n\n${rootUsage()}\n`);
-    return EXIT_ERROR;
-  }
+  if (first.startsWith("-")) return unknownRootFlag(first, io);
   const entry = findCommand(first);
   if (entry === undefined) return unknownCommand(first, io);
   const command = await entry.load();
@@ -104,11 +119,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return await command.run(rest, tracked);
   } catch (error) {
     const dir = dirFlag(rest);
-    return reportFailure(error, {
+    // A usage error is one line ending with where the help is; the help itself would bury it.
+    const failure = error instanceof UsageError ? withHelpPointer(error, command.name) : error;
+    return reportFailure(failure, {
       io,
       json: flagsOf(rest).includes("--json"),
       wroteStdout,
-      usage: command.usage,
       ...(dir !== undefined ? { dir } : {}),
     });
   }

@@ -116,13 +116,14 @@ describe("emulator command (in process)", () => {
     [["--seed", "3"], /need --fault-rate/],
     [["--empty-matchers", "some"], /--empty-matchers/],
     [["--token-file", "/nonexistent/token", "--user", "u"], /cannot read --token-file/],
-    [["--bogus"], /Unknown option '--bogus'/],
+    [["--bogus"], /unknown flag "--bogus"/],
     [["extra"], /positional/i],
-  ])("refuses %j with exit 1 and the usage", async (args, message) => {
+  ])("refuses %j with exit 1 and a pointer to the help", async (args, message) => {
     const io = testIo();
     expect(await runCli(["emulator", ...args], io)).toBe(1);
     expect(io.err()).toMatch(message);
-    expect(io.err()).toContain("Usage: fleet-pipelines emulator");
+    expect(io.err()).toContain("See 'fleet-pipelines emulator --help'.");
+    expect(io.err()).not.toContain("Usage:");
     expect(io.err()).not.toContain("abc\n");
     expect(io.out()).toBe("");
   });

@@ -1,9 +1,11 @@
 // `fleet-pipelines emulator`: the local Fleet Management emulator as a
-// long-running process, until SIGINT/SIGTERM.
+// long-running process, until SIGINT/SIGTERM/SIGHUP or until the process
+// that started it is gone.
 import { resolve } from "node:path";
 import { FAULT_KINDS, startEmulator, type EmulatorOptions, type FaultKind, type RequestLogEntry } from "../../emulator/index.js";
 import { numberFlag, parseFlags, UsageError, type CliCommand } from "../command.js";
 import { safeText } from "../../render/index.js";
+import { watchParent } from "../parent-watch.js";
 import { readToken } from "../token.js";
 import { EXIT_OK } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
@@ -12,7 +14,8 @@ const usage = `Usage: fleet-pipelines emulator [flags]
 
 Runs an in-memory Fleet Management service (pipeline.v1, collector.v1
 management, tenant.v1 GetLimits) on a local port, HTTP/1.1 and h2c, JSON and
-binary. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
+binary. Stops cleanly on Ctrl-C (SIGINT), SIGTERM or SIGHUP, and when the
+process that started it exits (see --detached).
 
 Flags:
   --port P               TCP port; 0 picks a free one (default 0)
@@ -30,6 +33,11 @@ Flags:
   --token-file FILE      the auth token, read from FILE (or env FLEET_EMULATOR_TOKEN)
   --state FILE           load the state from FILE and save every change to it
   --verbose              print one line per call to stderr
+  --json                 once ready, print one JSON line to stdout and nothing else there:
+                         {"url","host","port","pid"} (and "user" with --user)
+  --detached             keep running after the process that started it exits
+                         (by default it stops then, so that a killed script or
+                         npx leaves no emulator behind)
   -h, --help             show this help
 
 A token is never taken from the command line (it would show in the process
@@ -54,6 +62,8 @@ const flags = {
   token: { type: "string" },
   state: { type: "string" },
   verbose: { type: "boolean" },
+  json: { type: "boolean" },
+  detached: { type: "boolean" },
 } as const;
 
 
@@ -131,6 +141,15 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   };
 
   const emulator = await startEmulator(options);
+  // Stop when asked (io.signal) or when the process that started us is gone.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  io.signal.addEventListener("abort", onAbort, { once: true });
+  if (io.signal.aborted) stop.abort();
+  const unwatch = values.detached ? () => {} : watchParent(() => {
+    io.stderr.write("emulator: the process that started it is gone; stopping\n");
+    stop.abort();
+  });
   if (!isLoopback(emulator.host)) {
     // The inspection routes answer without auth: every pipeline's contents
     // would be readable by anyone who can reach the port.
@@ -148,9 +167,17 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     `Inspect it: curl ${safeText(emulator.url)}/_emulator/state`,
     "Stop it with Ctrl-C.",
   ];
-  io.stdout.write(lines.join("\n") + "\n");
+  if (values.json) {
+    // One line, written once the port accepts calls: a script reads it instead of scraping the text.
+    const ready = { url: emulator.url, host: emulator.host, port: emulator.port, pid: process.pid, ...(user !== undefined ? { user } : {}) };
+    io.stdout.write(JSON.stringify(ready) + "\n");
+  } else {
+    io.stdout.write(lines.join("\n") + "\n");
+  }
 
-  await waitForAbort(io.signal);
+  await waitForAbort(stop.signal);
+  unwatch();
+  io.signal.removeEventListener("abort", onAbort);
   await emulator.stop();
   io.stderr.write("emulator stopped\n");
   return EXIT_OK;
