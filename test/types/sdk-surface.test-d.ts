@@ -37,7 +37,6 @@ import {
   type RetryOptions,
   type SourceScope,
   type StaleCheckOptions,
-  type SyncFromDesired,
   type SyncFromDir,
   type SyncPipelinesBaseOptions,
   type SyncPolicy,
@@ -80,8 +79,8 @@ export type OptionsAcceptUndefined = [
   Expect<OptionalsAcceptUndefined<ToFleetErrorOptions>>,
   Expect<OptionalsAcceptUndefined<ApplyOptions>>,
   Expect<OptionalsAcceptUndefined<SyncPipelinesBaseOptions>>,
-  Expect<OptionalsAcceptUndefined<SyncFromDir>>,
-  Expect<OptionalsAcceptUndefined<SyncFromDesired>>,
+  // The other of dir/desired is `never`: left out, not given as undefined.
+  Expect<OptionalsAcceptUndefined<Omit<SyncFromDir, "desired">>>,
   Expect<OptionalsAcceptUndefined<ValidatePipelinesOptions>>,
   Expect<OptionalsAcceptUndefined<ExportPipelinesOptions>>,
   Expect<OptionalsAcceptUndefined<CollectorPreviewOptions>>,
@@ -141,7 +140,9 @@ export async function pipelineShapes(fleet: FleetClient): Promise<void> {
 // --- syncPipelines: exactly one of dir and desired; result follows dryRun -----
 export async function syncShapes(fleet: FleetClient, desired: PipelineSpec[], scope: SourceScope, flag: boolean): Promise<void> {
   await syncPipelines(fleet, { dir: "pipelines", scope });
-  await syncPipelines(fleet, { desired, scope, exclude: undefined, dir: undefined });
+  await syncPipelines(fleet, { dir: "pipelines", scope, exclude: undefined });
+  // @ts-expect-error: the other one is left out, not given as undefined
+  await syncPipelines(fleet, { desired, scope, dir: undefined });
   // @ts-expect-error: both
   await syncPipelines(fleet, { dir: "pipelines", desired, scope });
   // @ts-expect-error: neither
