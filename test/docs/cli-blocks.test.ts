@@ -33,8 +33,11 @@ afterAll(async () => {
 
 async function runLongRunning(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number; out: string; err: string }> {
   // The emulator command serves until stopped: let it start, then stop it as Ctrl-C would.
+  // A fixed port from the docs may be taken on a shared machine: any free one proves the same.
+  const portAt = args.indexOf("--port");
+  const free = portAt >= 0 ? args.map((a, i) => (i === portAt + 1 ? "0" : a)) : args;
   const io = testIo(env, { cwd });
-  const running = runCli(args, io);
+  const running = runCli(free, io);
   const deadline = Date.now() + 10_000;
   while (!io.out().includes("listening") && Date.now() < deadline) {
     const early = await Promise.race([running.then((c) => c), new Promise<undefined>((r) => setTimeout(() => r(undefined), 20))]);
