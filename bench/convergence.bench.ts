@@ -10,9 +10,14 @@
 // Two client settings: the library defaults (what the CLI uses), with the call
 // deadline scaled from 30 s to 2 s so that a held answer costs 2 s; and the
 // same with retry.attemptTimeoutMs, which retries a held answer instead of
-// failing the call. Trials run 8 at a time, each on its own emulator.
+// failing the call. Trials run 8 at a time, each on its own emulator. A third
+// setting adds a second writer acting between our calls in the first run
+// (test/adversary/second-writer.ts); what it touched is judged by the
+// adversary judge (as it was, as desired, or as the second writer left it;
+// never overwritten without the run failing and naming it).
 import { FAULT_KINDS, startEmulator } from "../src/emulator/index.js";
 import type { FleetClientOptions } from "../src/client/index.js";
+import { createHookSlot } from "../test/adversary/trial.js";
 import { runTrial, type TrialOutcome } from "../test/stress/convergence-run.js";
 import { makeScenario } from "../test/stress/scenario.js";
 import { median, type Reporter } from "./report.js";
@@ -22,18 +27,21 @@ const PARALLEL = 8;
 const FAULT_RATE = 0.2;
 const MAX_RERUNS = 5;
 
-const CLIENTS: { name: string; options: Omit<FleetClientOptions, "baseUrl"> }[] = [
+const CLIENTS: { name: string; options: Omit<FleetClientOptions, "baseUrl">; secondWriter?: true }[] = [
   { name: "defaults, timeoutMs 2000", options: { rateLimit: false, timeoutMs: 2_000 } },
   { name: "+ attemptTimeoutMs 500", options: { rateLimit: false, timeoutMs: 4_000, retry: { attemptTimeoutMs: 500 } } },
+  // A second writer edits, deletes, reverts, moves and creates pipelines between our calls in the first run.
+  { name: "defaults + second writer", options: { rateLimit: false, timeoutMs: 2_000 }, secondWriter: true },
 ];
 
-async function runAll(mode: "sync" | "fallback", client: Omit<FleetClientOptions, "baseUrl">): Promise<TrialOutcome[]> {
+async function runAll(mode: "sync" | "fallback", client: Omit<FleetClientOptions, "baseUrl">, secondWriter: boolean): Promise<TrialOutcome[]> {
   const seeds = Array.from({ length: SEEDS }, (_, i) => 1001 + i);
   const outcomes: TrialOutcome[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: PARALLEL }, async () => {
-      const emulator = await startEmulator();
+      const slot = createHookSlot();
+      const emulator = await startEmulator(secondWriter ? { beforeRequest: slot.beforeRequest, onRequest: slot.onRequest } : {});
       try {
         while (next < seeds.length) {
           const seed = seeds[next++]!;
@@ -43,6 +51,7 @@ async function runAll(mode: "sync" | "fallback", client: Omit<FleetClientOptions
               client,
               faults: { rate: FAULT_RATE, seed: seed * 7 + (mode === "sync" ? 1 : 2), kinds: FAULT_KINDS, retryAfterSeconds: 1 },
               maxReruns: MAX_RERUNS,
+              ...(secondWriter ? { secondWriter: { slot, seed: seed * 13 + 5, rate: 0.3, maxMoves: 3 } } : {}),
             }),
           );
         }
@@ -60,7 +69,7 @@ export default async function convergenceBench(report: Reporter): Promise<void> 
   for (const client of CLIENTS) {
     for (const mode of ["sync", "fallback"] as const) {
       const started = performance.now();
-      const outcomes = await runAll(mode, client.options);
+      const outcomes = await runAll(mode, client.options, client.secondWriter === true);
       const seconds = (performance.now() - started) / 1000;
       const lost = outcomes.filter((o) => o.violations.length > 0);
       const dishonest = outcomes.filter((o) => o.dishonest.length > 0);

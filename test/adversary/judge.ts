@@ -67,8 +67,18 @@ function sourceKey(source: PipelineJson["source"]): string {
   return source === undefined ? "none" : `${source.type}/${source.namespace}`;
 }
 
+/** Spaces and the quotes around a plain label name do not change a matcher's meaning. */
 function normalizeMatcher(m: string): string {
-  return m.replace(/\s+/g, "");
+  return m.replace(/\s+/g, "").replace(/^"([\w.]+)"(?=[=!])/, "$1");
+}
+
+/** JSON with object keys sorted, so that key order does not count as a change. */
+function sortedJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_k, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 function matcherKey(matchers: readonly string[]): string {
@@ -85,7 +95,7 @@ function visibleKey(p: PipelineJson | undefined): string {
     p.enabled ?? false,
     p.configType,
     sourceKey(p.source),
-    p.metadata === undefined ? null : JSON.stringify(p.metadata),
+    sortedJson(p.metadata),
   ]);
 }
 
@@ -101,8 +111,8 @@ function isDesired(p: PipelineJson | undefined, d: DesiredDef | undefined, scope
     p.contents === d.contents &&
     matcherKey(p.matchers ?? []) === matcherKey(d.matchers) &&
     (p.enabled ?? false) === d.enabled &&
-    p.configType === "CONFIG_TYPE_ALLOY" &&
-    p.metadata === undefined
+    p.configType === (d.configType === "otel" ? "CONFIG_TYPE_OTEL" : "CONFIG_TYPE_ALLOY") &&
+    sortedJson(p.metadata) === sortedJson(d.metadata)
   );
 }
 
@@ -154,7 +164,8 @@ function names(report: string, name: string): boolean {
 
 /** Looks for a pipeline's contents, raw or JSON-escaped (at any depth of escaping). */
 function carriesContents(report: string, contents: string): boolean {
-  let escaped = contents;
+  // Line endings and the final newline may be normalised on the way.
+  let escaped = contents.replace(/\r\n/g, "\n").replace(/\n+$/, "");
   for (let depth = 0; depth < 3; depth++) {
     if (report.includes(escaped)) return true;
     escaped = JSON.stringify(escaped).slice(1, -1);

@@ -187,9 +187,45 @@ export const REGRESSIONS: RegressionExample[] = [
     ]),
   },
   {
+    name: "sync: an edit overwritten by our sync, then the pipeline deleted before the read-back: VERIFY_FAILED hides the overwrite (no previous contents)",
+    found: "bench seed 4242 (CLI apply --plan sync, x0), shrunk by hand",
+    open: ["I2"],
+    scenario: scenario({ scoped: [{ matchers: team, enabled: true, fate: "edit-contents" }] }, [
+      { before: "write", move: "edit", name: "s0", run: 1 },
+      { before: "listing", nth: 2, move: "delete", name: "s0", run: 1 },
+    ]),
+  },
+  {
+    name: "applyPlan sync: a pipeline created in our scope just before the sync is deleted by it, and another changes before the read-back: the failed run neither names nor lists the delete",
+    found: "bench seed 4242 (CLI apply --plan sync, x0), shrunk by hand",
+    open: ["I2", "I3"],
+    scenario: scenario({ entry: "applyPlan", scoped: [{ matchers: team, enabled: true, fate: "edit-contents" }] }, [
+      { before: "write", move: "add-to-scope", name: "x0", run: 1 },
+      { before: "listing", nth: 2, move: "delete", name: "s0", run: 1 },
+    ]),
+  },
+  {
+    name: "sync: a pipeline the plan deletes, deleted by the second writer first: the result claims the delete",
+    found: "convergence bench, second writer, sync seeds 1006 and 1008, shrunk by hand",
+    open: ["I3"],
+    scenario: scenario(
+      {
+        scoped: [
+          { matchers: team, enabled: true, fate: "edit-contents" },
+          { matchers: team, enabled: true, fate: "delete" },
+        ],
+      },
+      [{ before: "write", move: "delete", name: "s1", run: 1 }],
+    ),
+  },
+  {
+    name: "fallback: a pipeline the plan updates, moved out of the scope just before our write: the run fails and carries it",
+    found: "convergence bench, second writer, fallback seed 1003",
+    scenario: scenario({ mode: "fallback", scoped: [{ matchers: team, enabled: true, fate: "edit-contents" }] }, [{ before: "write", move: "move", name: "s0", to: 0, run: 1 }]),
+  },
+  {
     name: "fallback: every create is stored but its answer lost (drop_after): the result still lists what took effect",
     found: "constructed",
-    open: ["I3"],
     scenario: scenario({ mode: "fallback", creates: [{ matchers: team, enabled: true, allowTakeover: false }] }, [], {
       rate: 1,
       kinds: ["drop_after"],

@@ -123,6 +123,9 @@ export interface DesiredDef {
   contents: string;
   matchers: string[];
   enabled: boolean;
+  /** Default alloy. */
+  configType?: "alloy" | "otel";
+  metadata?: Record<string, unknown>;
 }
 
 export interface Concrete {

@@ -37,9 +37,6 @@ function sourceMessage(source: { type: string; namespace: string } | undefined):
   return source === undefined ? undefined : create(PipelineSourceSchema, { type: SOURCE_TYPES[source.type]!, namespace: source.namespace });
 }
 
-function inOurScope(p: Pipeline): boolean {
-  return p.source?.type === PipelineSource_SourceType.GIT && p.source.namespace === SCOPE.namespace;
-}
 
 /** A full replacement of `p` with some fields changed (the store keeps the id by name). */
 function rewrite(p: Pipeline, change: Partial<Pick<Pipeline, "contents" | "source">>): Pipeline {
@@ -66,12 +63,23 @@ export class SecondWriter {
   private movesThisRun = 0;
   private edits = 0;
 
+  private readonly config: AdversaryScenario["secondWriter"];
+  /** Our side's scope (a git namespace). */
+  private readonly scope: { type: "git"; namespace: string };
+
+  private inOurScope(p: Pipeline): boolean {
+    return p.source?.type === PipelineSource_SourceType.GIT && p.source.namespace === this.scope.namespace;
+  }
+
+  /** `targets.limit`: the stack's limit to put in place at the first call (none: leave it). */
   constructor(
-    private readonly scenario: AdversaryScenario,
-    private readonly concrete: Concrete,
+    config: AdversaryScenario["secondWriter"],
+    private readonly targets: Pick<Concrete, "contested" | "plannedCreates"> & { limit?: number; scope?: { type: "git"; namespace: string } },
   ) {
-    this.random = createPrng(scenario.secondWriter.seed);
-    this.pendingLimit = concrete.limit;
+    this.config = config;
+    this.scope = targets.scope ?? SCOPE;
+    this.random = createPrng(config.seed);
+    this.pendingLimit = targets.limit;
   }
 
   private run = 0;
@@ -89,7 +97,7 @@ export class SecondWriter {
     const kinds = [entry.method, ...(WRITE_METHODS.includes(entry.method) ? ["write"] : []), ...(entry.method === "ListPipelines" ? ["listing"] : [])];
     for (const k of kinds) this.seen.set(k, (this.seen.get(k) ?? 0) + 1);
     let answer: void | "empty" = undefined;
-    for (const step of this.scenario.secondWriter.script ?? []) {
+    for (const step of this.config.script ?? []) {
       if (this.seen.get(step.before) !== (step.nth ?? 1) || !kinds.includes(step.before)) continue;
       if (step.run !== undefined && step.run !== this.run) continue;
       if (step.move === "empty-list") {
@@ -123,7 +131,7 @@ export class SecondWriter {
       this.pendingLimit = undefined;
     }
     if (!this.active) return;
-    const sw = this.scenario.secondWriter;
+    const sw = this.config;
     if (sw.script !== undefined) return this.scripted(entry, store);
     if (entry.method === "ListPipelines" && sw.emptyListRate > 0 && this.random() < sw.emptyListRate) {
       this.acts.push({ run: this.run, beforeSeq: entry.seq, beforeMethod: entry.method, move: "empty-list", detail: "answered {} for the listing", revisionIds: [] });
@@ -143,14 +151,14 @@ export class SecondWriter {
   private target(store: EmulatorStore, name?: string): Pipeline | undefined {
     const all = store.listPipelines();
     if (name !== undefined) return all.find((p) => p.name === name);
-    const contested = all.filter((p) => this.concrete.contested.includes(p.name));
+    const contested = all.filter((p) => this.targets.contested.includes(p.name));
     return this.pick(contested.length > 0 && this.random() < 0.8 ? contested : all);
   }
 
   private act(move: SecondWriterMove, store: EmulatorStore, step?: ScriptedMove): Omit<SecondWriterAct, "run" | "beforeSeq" | "beforeMethod" | "revisionIds"> | undefined {
     switch (move) {
       case "create-planned-name": {
-        const free = this.concrete.plannedCreates.filter((n) => !store.listPipelines().some((p) => p.name === n));
+        const free = this.targets.plannedCreates.filter((n) => !store.listPipelines().some((p) => p.name === n));
         const name = step?.name ?? this.pick(free);
         if (name === undefined) return undefined;
         const source = OTHER_SOURCES[step?.to ?? Math.floor(this.random() * OTHER_SOURCES.length)];
@@ -175,7 +183,7 @@ export class SecondWriter {
             matchers: ['team="a"'],
             enabled: true,
             configType: ConfigType.ALLOY,
-            source: sourceMessage(SCOPE)!,
+            source: sourceMessage(this.scope)!,
           }),
         );
         return { move, name, detail: `created ${name} in our scope` };
@@ -205,11 +213,11 @@ export class SecondWriter {
         const to =
           step?.to !== undefined
             ? step.to < 0
-              ? SCOPE
+              ? this.scope
               : OTHER_SOURCES[step.to]
-            : inOurScope(p)
+            : this.inOurScope(p)
               ? OTHER_SOURCES[Math.floor(this.random() * OTHER_SOURCES.length)]
-              : SCOPE;
+              : this.scope;
         store.upsertPipeline(rewrite(p, { source: sourceMessage(to) }));
         return { move, name: p.name, detail: `moved ${p.name} to ${to ? `${to.type}/${to.namespace}` : "no source"}` };
       }

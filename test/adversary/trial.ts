@@ -29,11 +29,45 @@ export interface TrialReport {
   violations: { invariant: Invariant; run: number; text: string }[];
 }
 
+/** The emulator's hooks, pointed at the current trial's second writer. */
+export interface HookSlot {
+  current: Current | undefined;
+  beforeRequest(entry: Readonly<RequestLogEntry>, store: EmulatorStore): void | "empty";
+  onRequest(entry: RequestLogEntry): void;
+}
+
+export function createHookSlot(): HookSlot {
+  const slot: HookSlot = {
+    current: undefined,
+    beforeRequest(entry, store) {
+      const c = slot.current;
+      if (c === undefined) return;
+      const answer = c.writer.hook(entry, store);
+      c.revisionsAtCall.set(entry.seq, store.listRevisions().length);
+      return answer;
+    },
+    onRequest(entry) {
+      slot.current?.answered.set(entry.seq, entry);
+    },
+  };
+  return slot;
+}
+
+/**
+ * How many revisions the plan of a run that re-plans had seen: those made
+ * before its listing, the first ListPipelines of the run that was answered.
+ */
+export function revisionsSeenByPlan(c: Current, firstSeq: number): number {
+  const listing = [...c.answered.values()]
+    .filter((r) => r.seq >= firstSeq && r.method === "ListPipelines" && r.code === "ok")
+    .sort((a, b) => a.seq - b.seq)[0];
+  return listing === undefined ? Number.MAX_SAFE_INTEGER : (c.revisionsAtCall.get(listing.seq) ?? 0);
+}
+
 /** One emulator for many trials; the hooks point at the current trial. */
 export interface AdversaryHarness {
   emulator: Emulator;
-  /** The trial the emulator's hooks serve. */
-  current: Current | undefined;
+  slot: HookSlot;
   stop(): Promise<void>;
 }
 
@@ -45,21 +79,9 @@ export interface Current {
 }
 
 export async function startHarness(): Promise<AdversaryHarness> {
-  const harness: AdversaryHarness = {
-    emulator: await startEmulator({
-      beforeRequest: (entry, store: EmulatorStore) => {
-        const c = harness.current;
-        if (c === undefined) return;
-        const answer = c.writer.hook(entry, store);
-        c.revisionsAtCall.set(entry.seq, store.listRevisions().length);
-        return answer;
-      },
-      onRequest: (entry) => harness.current?.answered.set(entry.seq, entry),
-    }),
-    current: undefined,
-    stop: () => harness.emulator.stop(),
-  };
-  return harness;
+  const slot = createHookSlot();
+  const emulator = await startEmulator({ beforeRequest: slot.beforeRequest, onRequest: slot.onRequest });
+  return { emulator, slot, stop: () => emulator.stop() };
 }
 
 function seedOf(c: Concrete): PipelineSeed[] {
@@ -146,9 +168,9 @@ export async function runAdversaryTrial(harness: AdversaryHarness, scenario: Adv
   emulator.reset();
   emulator.seed({ pipelines: seedOf(concrete) });
   const trialStart = emulator.state().pipelines;
-  const writer = new SecondWriter(scenario, concrete);
+  const writer = new SecondWriter(scenario.secondWriter, concrete);
   const c: Current = { writer, revisionsAtCall: new Map(), answered: new Map() };
-  harness.current = c;
+  harness.slot.current = c;
   const faults = {
     rate: scenario.faults.rate,
     seed: scenario.faults.seed,
@@ -203,13 +225,7 @@ export async function runAdversaryTrial(harness: AdversaryHarness, scenario: Adv
 
       // The plan's listing: for the library loop, the first listing of the run that was answered;
       // a saved plan was made on the stack before any revision of the trial.
-      let planSawUpTo = planRevisions;
-      if (scenario.entry === "syncPipelines") {
-        const listing = [...c.answered.values()]
-          .filter((r) => r.seq >= firstSeq && r.method === "ListPipelines" && r.code === "ok")
-          .sort((a, b) => a.seq - b.seq)[0];
-        planSawUpTo = listing === undefined ? Number.MAX_SAFE_INTEGER : (c.revisionsAtCall.get(listing.seq) ?? 0);
-      }
+      const planSawUpTo = scenario.entry === "syncPipelines" ? revisionsSeenByPlan(c, firstSeq) : planRevisions;
       const verdict = judgeRun({
         scope: SCOPE_JSON,
         desired: concrete.desired,
@@ -235,7 +251,7 @@ export async function runAdversaryTrial(harness: AdversaryHarness, scenario: Adv
       for (const invariant of INVARIANTS) for (const text of verdict[invariant]) report.violations.push({ invariant, run, text });
     }
   } finally {
-    harness.current = undefined;
+    harness.slot.current = undefined;
     emulator.setFaults(undefined);
     await dir?.dispose();
   }

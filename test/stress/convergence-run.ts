@@ -7,7 +7,11 @@ import { ApplyError, applyPlan, syncPipelines, type ApplyMode, type ApplyResult 
 import { createFleetClient, type FleetClientOptions } from "../../src/client/index.js";
 import type { Emulator, FaultOptions, PipelineJson } from "../../src/emulator/index.js";
 import type { SyncPlan } from "../../src/plan/index.js";
-import { judge, mismatch, type Scenario } from "./scenario.js";
+import { judge, mismatch, SCOPE, type Scenario } from "./scenario.js";
+import { judgeRun, type ClaimedChanges } from "../adversary/judge.js";
+import { SECOND_WRITER_MOVES, type SecondWriterMove } from "../adversary/scenario.js";
+import { SecondWriter } from "../adversary/second-writer.js";
+import { revisionsSeenByPlan, type HookSlot } from "../adversary/trial.js";
 
 export const WRITE_METHODS = new Set(["SyncPipelines", "UpsertPipeline", "BulkDeletePipelines", "DeletePipeline", "CreatePipeline", "UpdatePipeline"]);
 
@@ -25,7 +29,18 @@ export interface TrialOptions {
    * rerun of a saved plan does). Default `replan`.
    */
   rerun?: "replan" | "same-plan";
+  /**
+   * A second writer acting between our calls during the first run (it edits,
+   * deletes, reverts and moves pipelines, creates names we create, moves the
+   * limit). Needs an emulator started with `slot`'s hooks. With it, a
+   * pipeline the second writer touched is judged by the adversary judge
+   * (test/adversary/judge.ts): as it was, as desired, or as the second writer
+   * left it, and never overwritten without the run failing and naming it.
+   */
+  secondWriter?: { slot: HookSlot; seed: number; rate: number; maxMoves: number; moves?: readonly SecondWriterMove[] };
 }
+
+const SCOPE_JSON = { type: "SOURCE_TYPE_GIT", namespace: SCOPE.namespace };
 
 export interface TrialOutcome {
   seed: number;
@@ -74,6 +89,20 @@ export async function runTrial(emulator: Emulator, scenario: Scenario, options: 
   emulator.reset();
   emulator.seed({ pipelines: scenario.initial });
   const before = emulator.state().pipelines;
+  const sw = options.secondWriter;
+  const writer =
+    sw === undefined
+      ? undefined
+      : new SecondWriter(
+          { seed: sw.seed, rate: sw.rate, maxMoves: sw.maxMoves, moves: [...(sw.moves ?? SECOND_WRITER_MOVES.filter((m) => m !== "limit"))], emptyListRate: 0 },
+          {
+            contested: [...new Set([...before.filter((p) => p.source?.type === SCOPE_JSON.type && p.source.namespace === SCOPE_JSON.namespace).map((p) => p.name), ...scenario.desired.map((d) => d.name)])],
+            plannedCreates: scenario.desired.map((d) => d.name).filter((n) => !before.some((p) => p.name === n)),
+            scope: { type: "git", namespace: SCOPE.namespace },
+          },
+        );
+  const current = writer === undefined ? undefined : { writer, revisionsAtCall: new Map<number, number>(), answered: new Map<number, import("../../src/emulator/index.js").RequestLogEntry>() };
+  if (sw !== undefined) sw.slot.current = current;
   emulator.setFaults(options.faults);
 
   const outcome: TrialOutcome = {
@@ -96,12 +125,19 @@ export async function runTrial(emulator: Emulator, scenario: Scenario, options: 
   while (outcome.runs < maxRuns && !outcome.converged) {
     outcome.runs++;
     const startSeq = nextSeq(emulator);
+    const runStart = writer === undefined ? undefined : emulator.state();
+    // The second writer acts during the first run only, so that reruns can converge.
+    if (writer !== undefined) {
+      if (outcome.runs === 1) writer.startRun();
+      else writer.active = false;
+    }
     let failure: unknown;
+    let succeeded: ApplyResult | undefined;
     try {
       if (plan !== undefined && options.rerun === "same-plan") {
-        await applyPlan(client, plan, { mode });
+        succeeded = await applyPlan(client, plan, { mode });
       } else {
-        await syncPipelines(client, {
+        succeeded = (await syncPipelines(client, {
           desired: scenario.desired,
           scope: scenario.scope,
           policy: scenario.policy,
@@ -109,24 +145,66 @@ export async function runTrial(emulator: Emulator, scenario: Scenario, options: 
           onPlan: (p) => {
             plan ??= p;
           },
-        });
+        })).result;
       }
     } catch (error) {
       failure = error;
     }
+    if (writer !== undefined) writer.active = false;
     const now = emulator.state().pipelines;
     const verdict = judge(scenario, before, now, mode === "fallback");
-    outcome.violations.push(...verdict.violations.map((v) => `run ${outcome.runs}: ${v}`));
+    if (writer === undefined || current === undefined || runStart === undefined) {
+      outcome.violations.push(...verdict.violations.map((v) => `run ${outcome.runs}: ${v}`));
+    } else {
+      // What the second writer touched is judged by the adversary judge; the rest as without it.
+      const touched = new Set(writer.acts.flatMap((a) => (a.name === undefined ? [] : [a.name])));
+      outcome.violations.push(...verdict.violations.filter((v) => !touched.has(v.split(/[ :]/, 1)[0]!)).map((v) => `run ${outcome.runs}: ${v}`));
+      const end = emulator.state();
+      const result = succeeded ?? (failure as { result?: ApplyResult } | undefined)?.result;
+      const raw = result as (ApplyResult & { overwritten?: { name: string; action: string }[] }) | undefined;
+      const changes: ClaimedChanges | undefined = raw === undefined ? undefined : { ...raw.changes, ...(raw.overwritten ? { overwritten: raw.overwritten } : {}) };
+      const adversary = judgeRun({
+        scope: SCOPE_JSON,
+        desired: scenario.desired.map((d) => ({
+          name: d.name,
+          contents: d.contents,
+          matchers: [...(d.matchers ?? [])],
+          enabled: d.enabled ?? true,
+          ...(d.configType ? { configType: d.configType } : {}),
+          ...(d.metadata ? { metadata: d.metadata } : {}),
+        })),
+        allowTakeover: scenario.takeovers,
+        trialStart: before,
+        runStart: runStart.pipelines,
+        end: end.pipelines,
+        revisions: end.revisions,
+        firstRevisionOfRun: runStart.revisions.length + 1,
+        secondWriter: writer.revisionIds,
+        planSawUpTo: options.rerun === "same-plan" && plan !== undefined && outcome.runs > 1 ? 0 : revisionsSeenByPlan(current, startSeq),
+        limitAtStart: Infinity,
+        outcome: {
+          failed: failure !== undefined,
+          ...(changes ? { changes } : {}),
+          report: failure === undefined ? JSON.stringify(result ?? null) : JSON.stringify({ message: (failure as Error).message, ...(failure as object) }),
+        },
+        // The convergence scenarios use regex matchers the adversary judge does not evaluate: no I4 here.
+        collectors: [],
+      });
+      for (const v of [...adversary.I1, ...adversary.I2]) if (touched.has(v.split(/[ :]/, 1)[0]!)) outcome.violations.push(`run ${outcome.runs}: ${v}`);
+      for (const v of adversary.I3) outcome.dishonest.push(`run ${outcome.runs}: ${v}`);
+    }
 
     if (failure === undefined) {
-      // Success means the scope is exactly the desired set.
-      if (!verdict.converged) outcome.violations.push(`run ${outcome.runs}: reported success, but ${verdict.pending.join("; ")}`);
+      // Success means the scope is exactly the desired set (or, with a second writer, that the judge found nothing wrong).
+      if (!verdict.converged && writer === undefined) outcome.violations.push(`run ${outcome.runs}: reported success, but ${verdict.pending.join("; ")}`);
       outcome.converged = verdict.converged;
       if (outcome.runs === 1) outcome.convergedFirstTime = outcome.converged;
       continue;
     }
     if (failure instanceof ApplyError) {
       outcome.errors.push(failure.code);
+      // With a second writer, refusals and failures are expected; the adversary judge's I3 checks the claims.
+      if (writer !== undefined) continue;
       if (failure.code === "STALE_PLAN") {
         outcome.dishonest.push(`run ${outcome.runs}: refused as stale: ${failure.message}`);
       } else if (failure.result === undefined) {
@@ -149,6 +227,7 @@ export async function runTrial(emulator: Emulator, scenario: Scenario, options: 
       }
     }
   }
+  if (sw !== undefined) sw.slot.current = undefined;
   const log = emulator.requests();
   outcome.faultsInjected = log.filter((r) => r.fault !== undefined).length;
   outcome.httpRequests = log.length;
