@@ -142,6 +142,20 @@ describe("docs/cli.md documents the whole command line", () => {
     expect(problems, problems.join("\n")).toEqual([]);
   });
 
+  it("lists in a command's own section only flags that command has", () => {
+    const problems: string[] = [];
+    for (const s of sections(doc("docs/cli.md"))) {
+      const command = /`fleet-pipelines (\w+)`/.exec(s.heading)?.[1];
+      const flags = command === undefined ? undefined : flagsOf.get(command);
+      if (!flags) continue;
+      for (const row of s.text.split("\n").filter((l) => /^\|\s*`--/.test(l))) {
+        const flag = /^\|\s*`(--[a-z][a-z0-9-]*)/.exec(row)![1]!;
+        if (!flags.has(flag)) problems.push(`${command} documents ${flag}, which it does not have`);
+      }
+    }
+    expect(problems, problems.join("\n")).toEqual([]);
+  });
+
   it("gives every flag row a type and a default", () => {
     const problems: string[] = [];
     for (const s of sections(doc("docs/cli.md"))) {
