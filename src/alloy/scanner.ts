@@ -130,14 +130,10 @@ export class Scanner {
 
   private text(start: number, end: number): string {
     const src = this.src;
-    if (end - start <= 32) {
-      let s = "";
-      for (let i = start; i < end; i++) {
-        const b = src[i]!;
-        if (b >= 0x80) return decoder.decode(src.subarray(start, end));
-        s += String.fromCharCode(b);
-      }
-      return s;
+    if (end - start <= 64) {
+      // Short tokens are nearly always ASCII: one string, no decoder call.
+      for (let i = start; i < end; i++) if (src[i]! >= 0x80) return decoder.decode(src.subarray(start, end));
+      return String.fromCharCode.apply(null, src.subarray(start, end) as unknown as number[]);
     }
     return decoder.decode(src.subarray(start, end));
   }

@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { formatAlloy, formatAlloyDiagnostic, type AlloyDiagnostic } from "../../alloy/index.js";
 import { compileExcludes, createLimiter, displayPath, walkFolder } from "../../loader/index.js";
-import { safeText } from "../../render/index.js";
+import { safeText } from "../../pipelines/index.js";
 import { UsageError, parseFlags, type CliCommand } from "../command.js";
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
@@ -129,12 +129,18 @@ async function formatOne(target: Target, write: boolean, signal: AbortSignal): P
   signal.throwIfAborted();
   let bytes: Uint8Array;
   try {
-    const info = await stat(target.path);
-    if (info.size > MAX_FILE_BYTES) {
-      outcome.errors.push(`${target.display}: is ${info.size} bytes, more than the ${MAX_FILE_BYTES} this command formats`);
-      return outcome;
+    const handle = await open(target.path, "r");
+    try {
+      const info = await handle.stat();
+      if (info.isDirectory()) throw Object.assign(new Error("is a folder"), { code: "EISDIR" });
+      if (info.size > MAX_FILE_BYTES) {
+        outcome.errors.push(`${target.display}: is ${info.size} bytes, more than the ${MAX_FILE_BYTES} this command formats`);
+        return outcome;
+      }
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
     }
-    bytes = await readFile(target.path);
   } catch (error) {
     outcome.errors.push(`${target.display}: ${describeError(error)}`);
     return outcome;
