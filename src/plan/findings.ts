@@ -12,6 +12,7 @@ export const FINDING_CODES: readonly FindingCode[] = [
   "MASS_DELETE",
   "LIMIT_EXCEEDED",
   "LIMIT_NEAR",
+  "CONFUSABLE_NAME",
   "STALE_PLAN",
   "DEPENDENCY_MISSING",
   "DEPENDENCY_BROKEN",

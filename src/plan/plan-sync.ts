@@ -21,6 +21,7 @@ import {
   type SourceScope,
   type SpecIssue,
 } from "../pipelines/index.js";
+import { confusableFindings } from "./confusable.js";
 import { compareFindings, listNames, makeFinding, plural, uniqueSorted } from "./findings.js";
 import { fingerprintLines, pipelineDigestLine } from "./fingerprint.js";
 import { dependencyFindings, type CollectorInventoryEntry } from "./dependencies.js";
@@ -113,6 +114,7 @@ export function planSync(input: PlanSyncInput): SyncPlan {
       findings.push(invalidFinding(issue));
     }
   }
+  for (const finding of confusableFindings(desiredByName, remoteByName)) findings.push(finding);
 
   // One action per name, by name.
   const names = uniqueSorted([...desiredByName.keys(), ...remoteByName.keys()]);

@@ -45,6 +45,7 @@ export type FindingCode =
   | "MASS_DELETE"
   | "LIMIT_EXCEEDED"
   | "LIMIT_NEAR"
+  | "CONFUSABLE_NAME"
   | "STALE_PLAN"
   | "DEPENDENCY_MISSING"
   | "DEPENDENCY_BROKEN"
