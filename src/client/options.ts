@@ -140,6 +140,13 @@ function checkSecretText(name: string, value: unknown): string {
   return value;
 }
 
+/** Base64 of the UTF-8 bytes, without Node's Buffer (browsers, edge runtimes and Deno have btoa). */
+function base64Utf8(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
 function resolveAuth(auth: unknown): { authorization: string | undefined; secrets: string[] } {
   if (auth === undefined) return { authorization: undefined, secrets: [] };
   if (typeof auth !== "object" || auth === null) fail("auth must be { user, token } or { bearerToken }");
@@ -152,7 +159,7 @@ function resolveAuth(auth: unknown): { authorization: string | undefined; secret
     const user = checkSecretText("auth.user", auth.user);
     if (user.includes(":")) fail("auth.user must not contain ':' (basic auth cannot carry it)");
     const token = checkSecretText("auth.token", auth.token);
-    const encoded = Buffer.from(`${user}:${token}`, "utf8").toString("base64");
+    const encoded = base64Utf8(`${user}:${token}`);
     return { authorization: `Basic ${encoded}`, secrets: [token, encoded] };
   }
   return fail("auth must be { user, token } or { bearerToken }");
