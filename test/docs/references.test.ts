@@ -276,6 +276,14 @@ describe("what exists is documented", () => {
     expect(missing).toEqual([]);
   });
 
+  it("docs/folder-format.md names every loader issue code", () => {
+    const union = exportedType("fleet-pipelines", "LoadIssueCode");
+    const codes = (union?.isUnion() ? union.types : []).map((t) => (t.isStringLiteral() ? t.value : "")).filter((c) => c !== "");
+    expect(codes.length).toBeGreaterThan(10);
+    const text = doc("docs/folder-format.md").text;
+    expect(codes.filter((c) => !text.includes(`\`${c}\``))).toEqual([]);
+  });
+
   it("every error class the package exports is in an error table", async () => {
     const index = (await import("../../src/index.js")) as Record<string, unknown>;
     const classes = Object.entries(index)
