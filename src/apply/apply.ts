@@ -232,11 +232,8 @@ function settleFromReadBack(outcome: Outcome, work: RemainingWork, plan: SyncPla
   outcome.failures = kept;
 }
 
-/** Codes after which the server may or may not have acted. */
-const UNKNOWN_OUTCOME = new Set(["unavailable", "deadline_exceeded", "unknown", "internal"]);
-
 function outcomeUnknown(f: ApplyFailure): boolean {
-  return UNKNOWN_OUTCOME.has(f.code);
+  return f.outcomeUnknown === true;
 }
 
 /**

@@ -4,6 +4,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { ConfigurationError } from "../errors/index.js";
 import type { ActionKind } from "../plan/index.js";
 import type { ApplyFailure, CallCounts } from "./types.js";
+import { unknownOutcome } from "./unknown-outcome.js";
 
 /** Counts the RPCs one operation makes, by method name. */
 export class CallLog {
@@ -55,7 +56,9 @@ export function failureFrom(err: unknown, action: ActionKind | "sync", name?: st
     code = "unknown";
     message = String(err);
   }
-  return name === undefined ? { action, code, message } : { action, name, code, message };
+  const failure: ApplyFailure = name === undefined ? { action, code, message } : { action, name, code, message };
+  if (unknownOutcome(err)) failure.outcomeUnknown = true;
+  return failure;
 }
 
 /**

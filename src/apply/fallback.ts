@@ -154,7 +154,7 @@ export async function executeFallback(
       const failure: ApplyFailure = failureFrom(err, u.kind, u.spec.name);
       if (connectCode(err) === Code.NotFound) {
         failure.message = "the pipeline was deleted since the listing; it was not made again. Make a new plan";
-      } else if (unknownOutcome(err)) {
+      } else if (failure.outcomeUnknown === true) {
         outcome.pendingWrites.push(write);
       }
       outcome.failures.push(failure);

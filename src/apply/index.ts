@@ -6,6 +6,7 @@ export type { ApplyErrorCode } from "./errors.js";
 export { validatePipelines } from "./validate.js";
 export type { RemoteValidationResult, ValidatePipelinesOptions } from "./validate.js";
 export { previewCollectors, effectiveAttributes } from "./collectors.js";
+export { listCollectorInventory } from "./collector-inventory.js";
 export type { CollectorPreview, CollectorPreviewOptions, CollectorReach } from "./collectors.js";
 export { resolvePipelineLimit } from "./limits.js";
 export type { ResolvedLimit } from "./limits.js";

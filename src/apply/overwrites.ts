@@ -106,8 +106,10 @@ export function findOverwrites(
     const before = first > 0 ? revs[first - 1] : undefined;
     const replaced = before !== undefined && before.operation !== "delete" ? before.pipeline : undefined;
     if (w.expected === undefined) {
-      // A create: the name must have been free.
+      // A create: the name must have been free. An update revision says it
+      // was not, even when the history holds no earlier state of it.
       if (replaced !== undefined) found.push(lost(w.name, w.kind, replaced, before!.revisionId));
+      else if (revs[first]!.operation === "update") found.push({ name: w.name, id: w.id!, action: w.kind });
     } else if (w.id !== w.expected.id) {
       // The pipeline we meant to update was deleted meanwhile, and the write
       // created it again: the other writer's delete is what was undone.

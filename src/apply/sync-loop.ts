@@ -5,7 +5,7 @@ import type { FleetClient } from "../client/index.js";
 import type { LoadIssue } from "../loader/index.js";
 import { loadPipelines } from "../loader/index.js";
 import type { PipelineSpec, SourceScope } from "../pipelines/index.js";
-import type { SyncPlan, SyncPolicy } from "../plan/index.js";
+import type { CollectorInventoryEntry, SyncPlan, SyncPolicy } from "../plan/index.js";
 import { assertApplicable, planSync } from "../plan/index.js";
 import { executePlan } from "./apply.js";
 import { CallLog } from "./calls.js";
@@ -24,6 +24,12 @@ export interface SyncPipelinesBaseOptions extends ApplyOptions {
   limit?: number | undefined;
   /** Plan and check only; write nothing. Default false. */
   dryRun?: boolean | undefined;
+  /**
+   * The enabled collectors (`listCollectorInventory`): with them the plan's
+   * dependency checks tell which collectors an exporter misses and which lack
+   * an attribute a pipeline reads.
+   */
+  collectors?: readonly CollectorInventoryEntry[] | undefined;
   /** Called with the plan as soon as it is made, before the safety checks stop a blocked one. */
   onPlan?: ((plan: SyncPlan) => void | Promise<void>) | undefined;
 }
@@ -119,6 +125,7 @@ export async function syncPipelines(client: FleetClient, options: SyncPipelinesO
     limit,
     limitSource,
     ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.collectors ? { collectors: options.collectors } : {}),
   });
   await options.onPlan?.(plan);
   if (options.dryRun === true) return { plan, warnings };

@@ -38,6 +38,12 @@ export interface ApplyFailure {
   code: string;
   /** What the service or the client said, without credentials. */
   message: string;
+  /**
+   * The write may have taken effect although no answer said so (the answer
+   * was lost, or said nothing). The read-back settles it where it can: such a
+   * write found done is listed in `changes` instead.
+   */
+  outcomeUnknown?: true;
 }
 
 /**
@@ -53,8 +59,11 @@ export interface OverwrittenPipeline {
   id: string;
   /** What this apply did to it. */
   action: ActionKind | "sync-delete";
-  /** The other writer's state, as it was just before this apply's write. */
-  previous: RemotePipeline;
+  /**
+   * The other writer's state, as it was just before this apply's write.
+   * Absent only when the history holds no state of it before the write.
+   */
+  previous?: RemotePipeline;
   /** The revision that recorded that state, when the history names it. */
   revisionId?: string;
 }

@@ -75,6 +75,7 @@ describe("applyPlan, sync mode", () => {
     const e = err as ApplyError;
     expect(e.code).toBe("APPLY_FAILED");
     expect(e.result?.failures).toEqual([{ action: "sync", code: "resource_exhausted", message: "limit reached" }]);
+    expect(e.result?.changes).toEqual({ created: [], updated: [], deleted: [], takenOver: [] });
     expect(e.result?.verification?.ok).toBe(false);
   });
 });
@@ -135,7 +136,7 @@ describe("applyPlan, fallback mode", () => {
     const err = (await applyPlan(svc.client, plan, { mode: "fallback", concurrency: 2 }).catch((e: unknown) => e)) as ApplyError;
     expect(err).toBeInstanceOf(ApplyError);
     expect(err.code).toBe("APPLY_FAILED");
-    expect(err.result?.failures).toEqual([{ action: "create", name: "a2", code: "unavailable", message: "backend down" }]);
+    expect(err.result?.failures).toEqual([{ action: "create", name: "a2", code: "unavailable", message: "backend down", outcomeUnknown: true }]);
     expect(err.result?.changes.created).toEqual(["a1", "a3", "fresh"]);
     // The delete waits: with a create missing, deleting could leave collectors with less.
     expect(err.result?.changes.deleted).toEqual([]);
