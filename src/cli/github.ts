@@ -56,6 +56,7 @@ export function findingAnnotations(findings: readonly Finding[]): string[] {
     f.files.forEach((file, i) => {
       const target: AnnotationTarget = { file, title: `fleet-pipelines: ${f.code}` };
       if (i === 0 && f.line !== undefined) target.line = f.line;
+      if (i === 0 && f.line !== undefined && f.column !== undefined) target.column = f.column;
       lines.push(annotation(levelOf(f.severity, f.blocking), `${f.message}. ${f.hint}`, target));
     });
   }

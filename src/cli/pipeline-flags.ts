@@ -23,6 +23,7 @@ export const SCOPE_FLAGS = {
 
 export const POLICY_FLAGS = {
   "allow-takeover": { type: "string", multiple: true },
+  "allow-dependency-break": { type: "string", multiple: true },
   "allow-empty": { type: "boolean" },
   "max-deletes": { type: "string" },
   limit: { type: "string" },
@@ -36,7 +37,10 @@ export const POLICY_USAGE = `Safety checks (a blocked plan exits 3):
                          or made by hand ("*" for all); repeatable
   --allow-empty          allow an empty folder to delete every pipeline of the namespace
   --max-deletes N        allow up to N deletes past the mass-delete guard
-  --limit N              pipeline limit to check against (default: the stack's, else 200)`;
+  --limit N              pipeline limit to check against (default: the stack's, else 200)
+  --allow-dependency-break N,…
+                         allow deleting or changing these pipelines although pipelines
+                         outside the folder read their exports ("*" for all); repeatable`;
 
 export function requireDir(values: { dir?: string | undefined }): string {
   if (values.dir === undefined || values.dir === "") throw new UsageError("--dir is required");
@@ -60,6 +64,7 @@ export function policyFromFlags(values: {
   "allow-takeover"?: string[] | undefined;
   "allow-empty"?: boolean | undefined;
   "max-deletes"?: string | undefined;
+  "allow-dependency-break"?: string[] | undefined;
 }): SyncPolicy {
   const policy: SyncPolicy = {};
   const names = (values["allow-takeover"] ?? []).flatMap((v) => v.split(",")).map((n) => n.trim()).filter((n) => n !== "");
@@ -68,6 +73,9 @@ export function policyFromFlags(values: {
   if (values["allow-empty"]) policy.allowEmpty = true;
   const maxDeletes = numberFlag("max-deletes", values["max-deletes"], { integer: true, min: 0 });
   if (maxDeletes !== undefined) policy.maxDeletes = maxDeletes;
+  const breaks = (values["allow-dependency-break"] ?? []).flatMap((v) => v.split(",")).map((n) => n.trim()).filter((n) => n !== "");
+  if (breaks.includes("*")) policy.allowDependencyBreak = "*";
+  else if (breaks.length > 0) policy.allowDependencyBreak = [...new Set(breaks)].sort();
   return policy;
 }
 
@@ -86,7 +94,7 @@ export async function loadFolder(
   io: CliIo,
   annotate: (lines: string[]) => void,
 ): Promise<LoadResult | undefined> {
-  const loaded = await loadPipelines(resolve(io.cwd, dir), { cwd: io.cwd, signal: io.signal, ...(exclude ? { exclude } : {}) });
+  const loaded = await loadPipelines(resolve(io.cwd, dir), { cwd: io.cwd, signal: io.signal, checkFormatting: true, ...(exclude ? { exclude } : {}) });
   for (const w of loaded.warnings) io.stderr.write(formatLoadIssue(w) + "\n");
   if (onGitHubActions(io.env)) annotate(loadIssueAnnotations(loaded.warnings));
   return loaded;

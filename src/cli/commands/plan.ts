@@ -1,7 +1,7 @@
 // `fleet-pipelines plan`: load, validate, list, plan, check, render. Writes nothing.
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { previewCollectors, syncPipelines } from "../../apply/index.js";
+import { listCollectorInventory, previewCollectors, syncPipelines } from "../../apply/index.js";
 import { renderPlanJson } from "../../render/index.js";
 import { parseFlags, type CliCommand } from "../command.js";
 import { CONNECTION_FLAGS, CONNECTION_USAGE, refuseTokenFlag } from "../connection.js";
@@ -35,7 +35,8 @@ ${POLICY_USAGE}
 
 ${OUTPUT_USAGE}
   --out FILE             save the plan as JSON, for apply --plan FILE
-  --collectors           show how many collectors each pipeline reaches
+  --collectors           show how many collectors each pipeline reaches, and check
+                         cross-pipeline dependencies against the collectors
 
 ${CONNECTION_USAGE}
 
@@ -62,7 +63,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
   const run = await prepareFolderRun(values, io, annotator(target));
   if (!run) return EXIT_ERROR;
-  const { plan } = await syncPipelines(run.client, { ...run.sync, policy, dryRun: true });
+  const collectors = values.collectors ? await listCollectorInventory(run.client, { signal: io.signal }) : undefined;
+  const { plan } = await syncPipelines(run.client, { ...run.sync, policy, dryRun: true, ...(collectors ? { collectors } : {}) });
   const preview = values.collectors ? await previewCollectors(run.client, plan, { signal: io.signal }) : undefined;
 
   printPlan(plan, target, preview);
