@@ -3,6 +3,7 @@
 // echoes a credential.
 import type { Transport } from "@connectrpc/connect";
 import { ConfigurationError } from "../errors/index.js";
+import { base64Utf8 } from "./bytes.js";
 import { assertTransportSecurity, normalizeBaseUrl } from "./base-url.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { LogLevel, Logger } from "./logger.js";
@@ -43,7 +44,18 @@ export interface FleetClientOptions {
   allowInsecureHttp?: boolean | undefined;
   /** Deadline of each call, retries and rate-limit waits included; 0 = none. Default 30000. */
   timeoutMs?: number | undefined;
-  /** Retry policy; `false` turns retries off. Default on, with the RetryOptions defaults. */
+  /**
+   * Retry policy; `false` turns retries off. Default on, with the RetryOptions defaults.
+   * Only the methods that end in the same state however often they run are
+   * repeated (reads, UpsertPipeline, UpdatePipeline, SyncPipelines,
+   * UpdateCollector, the deletes, RegisterCollector, UnregisterCollector;
+   * `RETRY_SAFE_PROCEDURES` in retry-policy.ts); creates and
+   * BulkUpdateCollectors never are, and when their answer is lost the error
+   * says the outcome is unknown (`isOutcomeUnknown(error)`). A repeated delete
+   * that finds nothing left after a lost answer counts as done.
+   * `resource_exhausted` is retried only as a rate limit (with `Retry-After`);
+   * a quota such as the stack's pipeline limit fails at once.
+   */
   retry?: boolean | RetryOptions | undefined;
   /** Client-side token bucket shared by every call of this client; `false` turns it off. Default 3 req/s, burst 2. */
   rateLimit?: boolean | RateLimitOptions | undefined;
@@ -138,13 +150,6 @@ function checkSecretText(name: string, value: unknown): string {
   if (controlChars.test(value)) fail(`${name} must not contain control characters or line breaks`);
   if (value !== value.trim()) fail(`${name} must not start or end with whitespace`);
   return value;
-}
-
-/** Base64 of the UTF-8 bytes, without Node's Buffer (browsers, edge runtimes and Deno have btoa). */
-function base64Utf8(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 function resolveAuth(auth: unknown): { authorization: string | undefined; secrets: string[] } {
