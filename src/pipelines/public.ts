@@ -51,8 +51,9 @@ export interface Pipeline {
   matchers: string[];
   /**
    * Whether collectors receive it. A pipeline stored without the field reads
-   * as `false`: the protobuf default, and what such a pipeline gets delivered
-   * as (nothing); writing it back keeps it off.
+   * as `true`, the library's default everywhere (the service's own default
+   * for an absent value is not documented); `pipelines.update` leaves such a
+   * pipeline's field unset unless the patch sets it.
    */
   enabled: boolean;
   /** UNSPECIFIED on the wire reads as `"alloy"`, as the service treats it. */
@@ -132,7 +133,7 @@ export function pipelineFromMessage(message: PipelineMessage): Pipeline {
     name: message.name,
     contents: message.contents,
     matchers: [...message.matchers],
-    enabled: message.enabled ?? false,
+    enabled: message.enabled ?? true,
     configType: message.configType === ConfigType.OTEL ? "otel" : "alloy",
   };
   if (message.source !== undefined) {

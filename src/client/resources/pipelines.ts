@@ -172,8 +172,10 @@ export function createPipelinesResource(raw: Client<typeof PipelineService>): Pi
     const found = await call(service, "GetPipelineID", () => raw.getPipelineID({ name: ref }, callOptions(options)));
     return found.id;
   };
+  const getMessage = (id: string, options: RequestOptions | undefined) =>
+    call(service, "GetPipeline", () => raw.getPipeline({ id }, callOptions(options)));
   const getById = async (id: string, options: RequestOptions | undefined): Promise<Pipeline> =>
-    pipelineFromMessage(await call(service, "GetPipeline", () => raw.getPipeline({ id }, callOptions(options))));
+    pipelineFromMessage(await getMessage(id, options));
   const get = async (ref: PipelineRef, options: RequestOptions | undefined): Promise<Pipeline> =>
     getById(await resolveId(ref, options), options);
   const write = async (
@@ -217,7 +219,8 @@ export function createPipelinesResource(raw: Client<typeof PipelineService>): Pi
     },
 
     async update(ref, patch, options) {
-      const current = await get(ref, options);
+      const stored = await getMessage(await resolveId(ref, options), options);
+      const current = pipelineFromMessage(stored);
       const wanted = typeof patch === "function" ? await patch(structuredClone(current)) : patch;
       const next = applyPatch(current, wanted);
       if (sameContent(inputOf(current), next)) return current;
@@ -239,9 +242,10 @@ export function createPipelinesResource(raw: Client<typeof PipelineService>): Pi
           { connectCode: Code.Aborted, procedure: `${service.typeName}/UpdatePipeline` },
         );
       }
-      const answer = await call(service, "UpdatePipeline", () =>
-        raw.updatePipeline({ pipeline: pipelineMessageFromInput(next, current.id) }, callOptions(options)),
-      );
+      const pipeline = pipelineMessageFromInput(next, current.id);
+      // Keep a field the service stored unset as unset, when the patch does not set it.
+      if (stored.enabled === undefined && wanted.enabled === undefined) pipeline.enabled = undefined;
+      const answer = await call(service, "UpdatePipeline", () => raw.updatePipeline({ pipeline }, callOptions(options)));
       return pipelineFromMessage(answer);
     },
 
