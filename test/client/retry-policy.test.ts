@@ -121,6 +121,20 @@ describe("decideRetry", () => {
     expect(decideRetry({ ...base, error: err("30") }).retry).toBe(false);
   });
 
+  it("does not repeat a method outside the allowlist, whatever the error", () => {
+    const error = new ConnectError("x", Code.Unavailable);
+    for (const method of ["pipeline.v1.PipelineService/RenamePipeline", "collector.v1.CollectorService/BulkUpdateCollectors"]) {
+      expect(decideRetry({ ...base, method, error })).toEqual({ retry: false, reason: "method is not safe to repeat" });
+    }
+  });
+
+  it("repeats a rate limit, not a quota", () => {
+    const quota = new ConnectError("pipeline limit of 200 reached", Code.ResourceExhausted, { "content-type": "application/json" });
+    expect(decideRetry({ ...base, error: quota })).toEqual({ retry: false, reason: "error is not transient" });
+    const rate = new ConnectError("rate limit exceeded", Code.ResourceExhausted, { "retry-after": "1" });
+    expect(decideRetry({ ...base, error: rate })).toEqual({ retry: true, delayMs: 1000, reason: "retry-after" });
+  });
+
   it("stops at maxAttempts and before the deadline", () => {
     const err = new ConnectError("x", Code.Unavailable);
     expect(decideRetry({ ...base, error: err, attempt: 4 }).retry).toBe(false);

@@ -192,3 +192,9 @@ describe("only rate limits are retried as rate limits", () => {
     expect(clock.sleeps).toEqual([1000, 1000]);
   });
 });
+
+describe("the emulator's faults.limit", () => {
+  it.each([-1, 1.5, Number.NaN])("refuses %s", async (limit) => {
+    await expect(startEmulator({ faults: { rate: 1, limit } })).rejects.toThrow(/faults.limit/);
+  });
+});
