@@ -78,6 +78,35 @@ const HOSTILE: [string, string, Builder][] = [
     await writeFile(join(repo, "evil.yaml"), "enabledd: false\n");
     await writeFile(join(repo, "evil.alloy"), ALLOY);
   }],
+  // Each of these once cost minutes or gigabytes (bench/hostile-cases.ts measures them).
+  ["60 000 keys in a metadata file", "evil.yaml", async (repo) => {
+    let text = "";
+    for (let i = 0; i < 60_000; i++) text += `key_${String(i).padStart(5, "0")}: 1\n`;
+    await writeFile(join(repo, "evil.yaml"), text);
+    await writeFile(join(repo, "evil.alloy"), ALLOY);
+  }],
+  ["25 folders of two symlinks each to the previous", "evil", async (repo) => {
+    await mkdir(join(repo, "evil0"));
+    for (let i = 1; i <= 25; i++) {
+      await mkdir(join(repo, `evil${i}`));
+      await symlink(join("..", `evil${i - 1}`), join(repo, `evil${i}`, "a"));
+      await symlink(join("..", `evil${i - 1}`), join(repo, `evil${i}`, "b"));
+    }
+  }],
+  ["49 aliases of a large list", "evil.yaml", async (repo) => {
+    const items = Array.from({ length: 20_000 }, (_, i) => `"item${i % 1000}"`).join(", ");
+    const aliases = Array.from({ length: 49 }, (_, i) => `  copy${i}: *big`).join("\n");
+    await writeFile(join(repo, "evil.yaml"), `enabled: true\nmetadata:\n  big: &big [${items}]\n${aliases}\n`);
+    await writeFile(join(repo, "evil.alloy"), ALLOY);
+  }],
+  ["a 1 MiB OTel flow list", "evil.otel.yaml", async (repo) => {
+    await writeFile(join(repo, "evil.yaml"), "enabled: true\nconfig_type: otel\n");
+    await writeFile(join(repo, "evil.otel.yaml"), `receivers: [${"1,".repeat(500_000)}1]\n`);
+  }],
+  ["a duplicate name", "evil.yaml", async (repo) => {
+    await writeFile(join(repo, "evil.yaml"), "name: good_1\nenabled: true\n");
+    await writeFile(join(repo, "evil.alloy"), ALLOY);
+  }],
 ];
 
 const COMMANDS: [string, string[]][] = [
@@ -120,13 +149,14 @@ function forgedAnnotations(text: string): string[] {
 }
 
 describe.each(HOSTILE)("a folder with %s", (_what, named, build) => {
-  it.each(COMMANDS)("%s: exit 1 naming the file, nothing sent to the service", async (_name, args) => {
+  it.each(COMMANDS)("%s: exit 3 (validate: 1) naming the file, nothing sent to the service", async (name, args) => {
     const dir = await hostileWorkspace(build);
     try {
       const before = emulator.state();
       const summary = join(dir.path, "summary.md");
       const run = await runCliInProcess(args, { FLEET_URL: emulator.url, GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary }, dir.path);
-      expect(run.code).toBe(1);
+      // A problem in the folder's content blocks (3); validate answers "a file has errors" with 1.
+      expect(run.code).toBe(name.startsWith("validate") ? 1 : 3);
       expect(run.err).toContain("cannot be loaded");
       expect(run.err).toContain(named);
       // Loading fails before any connection is made: not even a read.
@@ -148,11 +178,11 @@ describe.each(HOSTILE)("a folder with %s", (_what, named, build) => {
 });
 
 describe("as a child process", () => {
-  it.each([HOSTILE[5]!, HOSTILE[4]!, HOSTILE[6]!])("%s: apply exits 1 promptly, nothing sent", async (_what, named, build) => {
+  it.each([HOSTILE[5]!, HOSTILE[4]!, HOSTILE[6]!])("%s: apply exits 3 promptly, nothing sent", async (_what, named, build) => {
     const dir = await hostileWorkspace(build);
     try {
       const run = await runCliProcess(["apply", "--dir", "repo", "--namespace", "ci", "--mode", "fallback"], { FLEET_URL: emulator.url }, dir.path);
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(3);
       expect(run.err).toContain(named);
       expect(emulator.requests()).toEqual([]);
     } finally {
@@ -182,7 +212,7 @@ describe("a folder that loads but must not be applied", () => {
     }],
   ];
 
-  it.each(BLOCKED)("%s: apply exits 3 with %s in both modes; only reads reach the service", async (_what, code, build) => {
+  it.each(BLOCKED)("%s: apply exits 3 with %s in both modes; nothing but reads reaches the service", async (_what, code, build) => {
     emulator.seed({ pipelines: [{ name: "theirs", contents: "// terraform\n", source: { type: "terraform", namespace: "infra" } }] });
     const before = emulator.state();
     const dir = await tempDir("fleet-blocked-");
@@ -191,11 +221,15 @@ describe("a folder that loads but must not be applied", () => {
       await mkdir(repo);
       await build(repo, dir.path);
       for (const mode of ["sync", "fallback"]) {
-        const run = await runCliInProcess(["apply", "--dir", "repo", "--namespace", "ci", "--mode", mode], { FLEET_URL: emulator.url }, dir.path);
+        const run = await runCliInProcess(["apply", "--dir", "repo", "--namespace", "ci", "--mode", mode, "--json"], { FLEET_URL: emulator.url }, dir.path);
         expect(run.code).toBe(3);
-        expect(run.out + run.err).toContain(code);
+        // One JSON document whichever stage blocked: the findings carry the code.
+        const body = JSON.parse(run.out) as { findings?: { code: string }[]; plan?: { findings: { code: string }[] } | null };
+        const codes = [...(body.findings ?? []), ...(body.plan?.findings ?? [])].map((f) => f.code);
+        expect(codes).toContain(code);
       }
-      expect(new Set(emulator.requests().map((r) => r.method))).toEqual(new Set(["GetLimits", "ListPipelines"]));
+      // An invalid matcher is refused by the loader (with its line) before any call; the others after reading.
+      for (const method of new Set(emulator.requests().map((r) => r.method))) expect(["GetLimits", "ListPipelines"]).toContain(method);
       expect(emulator.state()).toEqual(before);
     } finally {
       await dir.dispose();
