@@ -14,6 +14,7 @@ import { formatSource, safeText, sourceMatchesScope } from "../pipelines/index.j
 import { CallLog } from "./calls.js";
 import { listRemote, type PipelinesClient } from "./remote.js";
 
+/** One file an export writes. */
 export interface ExportedFile {
   /** Relative to the export folder, `/`-separated. */
   path: string;
