@@ -3,6 +3,7 @@
 // there itself; this is the second line of defence against a server or proxy
 // that echoes one back.
 import { ConnectError } from "@connectrpc/connect";
+import { base64UrlUtf8, base64Utf8, latin1, utf8Latin1 } from "./bytes.js";
 
 export const redacted = "[REDACTED]";
 
@@ -19,10 +20,10 @@ export function secretForms(secrets: readonly string[]): string[] {
   for (const secret of secrets) {
     forms.add(secret);
     forms.add(encodeURIComponent(secret));
-    const base64 = Buffer.from(secret, "utf8").toString("base64");
+    const base64 = base64Utf8(secret);
     forms.add(base64);
     forms.add(base64.replace(/=+$/, ""));
-    forms.add(Buffer.from(secret, "utf8").toString("base64url"));
+    forms.add(base64UrlUtf8(secret));
   }
   return [...forms].filter((s) => s.length >= 4);
 }
@@ -54,11 +55,11 @@ const secretsOf = new WeakMap<Redactor, readonly string[]>();
 export function maskBytes(bytes: Uint8Array, redact: Redactor): Uint8Array {
   const secrets = secretsOf.get(redact);
   if (secrets === undefined || bytes.byteLength === 0) return bytes;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  const text = latin1(bytes);
   let out: Uint8Array | undefined;
   for (const secret of secrets) {
     // latin1 maps each byte to one char, so indexes in `text` are byte offsets.
-    const needle = Buffer.from(secret, "utf8").toString("latin1");
+    const needle = utf8Latin1(secret);
     for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) {
       out ??= new Uint8Array(bytes);
       out.fill(0x2a, at, at + needle.length);
