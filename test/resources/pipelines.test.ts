@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createFleetClient, type FleetClient } from "../../src/client/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { ConflictError, NotFoundError } from "../../src/errors/index.js";
+import { ConfigurationError, ConflictError, FleetApiError, NotFoundError } from "../../src/errors/index.js";
 
 let emulator: Emulator;
 let fleet: FleetClient;
@@ -73,6 +73,29 @@ describe("CRUD round trip", () => {
     const would = await fleet.pipelines.create({ name: "dry", contents: "// x\n" }, { validateOnly: true });
     expect(would.name).toBe("dry");
     expect(emulator.state().pipelines).toEqual([]);
+  });
+});
+
+describe("bad input and per-call options", () => {
+  it("refuses an unknown source or config type before sending, naming the pipeline", async () => {
+    const before = emulator.requests().length;
+    const source = await fleet.pipelines
+      .create({ name: "odd", contents: "// x\n", source: { type: "svn" } } as never)
+      .catch((e: unknown) => e);
+    expect(source).toBeInstanceOf(ConfigurationError);
+    expect((source as Error).message).toBe('pipeline "odd": unknown source type "svn"; use "git", "terraform", "grafana", "unspecified"');
+    const config = await fleet.pipelines.upsert({ name: "odd", contents: "// x\n", configType: "yaml" } as never).catch((e: unknown) => e);
+    expect((config as Error).message).toBe('pipeline "odd": unknown configType "yaml"; use "alloy" or "otel"');
+    await expect(fleet.pipelines.get("")).rejects.toBeInstanceOf(ConfigurationError);
+    expect(emulator.requests().length).toBe(before);
+  });
+
+  it("an aborted signal fails the call with code CANCELED and the procedure", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error = await fleet.pipelines.list(undefined, { signal: controller.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FleetApiError);
+    expect(error).toMatchObject({ code: "CANCELED", procedure: "pipeline.v1.PipelineService/ListPipelines" });
   });
 });
 
