@@ -4,7 +4,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Operation_OpType } from "../../gen/collector/v1/collector_pb.js";
-import { createFleetClient, type FleetClientOptions } from "../../src/client/index.js";
+import { createFleetClient, isOutcomeUnknown, type FleetClientOptions } from "../../src/client/index.js";
 import { startEmulator, type Emulator, type EmulatorOptions, type FaultKind } from "../../src/emulator/index.js";
 import { fakeClock, recordingLogger, type FakeClock } from "./helpers/fakes.js";
 
@@ -83,6 +83,7 @@ describe.each(["1.1", "2"] as const)("over HTTP/%s", (httpVersion) => {
       expect(err.rawMessage).toContain("the outcome is unknown");
       expect(err.rawMessage).toContain("collector.v1.CollectorService/BulkUpdateCollectors");
       expect(err.rawMessage).toContain("never repeated automatically");
+      expect(isOutcomeUnknown(err)).toBe(true);
       expect(clock.sleeps).toEqual([]);
     });
 
@@ -103,6 +104,7 @@ describe.each(["1.1", "2"] as const)("over HTTP/%s", (httpVersion) => {
       );
       expect(err.code).toBe(Code.NotFound);
       expect(err.rawMessage).not.toContain("outcome");
+      expect(isOutcomeUnknown(err)).toBe(false);
     });
 
     it("UpsertPipeline (a full replacement) is repeated after a lost answer and succeeds", async () => {
