@@ -224,6 +224,27 @@ export const REGRESSIONS: RegressionExample[] = [
     scenario: scenario({ mode: "fallback", scoped: [{ matchers: team, enabled: true, fate: "edit-contents" }] }, [{ before: "write", move: "move", name: "s0", to: 0, run: 1 }]),
   },
   {
+    name: "fallback: the history cannot be read after an overwrite: the run fails, but without the overwritten pipeline's previous contents",
+    found: "convergence bench, second writer, fallback seed 1003 (history reads timed out), shrunk by hand",
+    open: ["I2"],
+    scenario: scenario(
+      { mode: "fallback", scoped: [{ matchers: team, enabled: true, fate: "edit-contents" }] },
+      [{ before: "write", move: "edit", name: "s0", run: 1 }],
+      { rate: 1, kinds: ["unavailable"], methods: ["ListPipelinesRevisions", "ListPipelineRevisions", "GetPipeline"] },
+    ),
+  },
+  {
+    name: "fallback: the listing before the held-back deletes times out: a bare deadline_exceeded, the creates already made unreported",
+    found: "convergence bench (no second writer), fallback seed 1008, shrunk by hand",
+    open: ["I3"],
+    scenario: scenario(
+      { mode: "fallback", scoped: [{ matchers: team, enabled: true, fate: "delete" }], creates: [{ matchers: team, enabled: true, allowTakeover: false }] },
+      [],
+      // Seed 2: the first listing passes, the second is held past the client's deadline.
+      { rate: 0.5, seed: 2, kinds: ["timeout"], methods: ["ListPipelines"] },
+    ),
+  },
+  {
     name: "fallback: every create is stored but its answer lost (drop_after): the result still lists what took effect",
     found: "constructed",
     scenario: scenario({ mode: "fallback", creates: [{ matchers: team, enabled: true, allowTakeover: false }] }, [], {

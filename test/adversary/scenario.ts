@@ -29,7 +29,8 @@ export const SECOND_WRITER_MOVES: readonly SecondWriterMove[] = [
 ];
 
 export type ScopedFate = "keep" | "edit-contents" | "edit-matchers" | "toggle" | "delete";
-export type FaultKindUsed = "unavailable" | "rate_limited" | "drop" | "drop_after";
+/** The generator draws the first four; "timeout" (an answer held past the deadline) only in regression examples. */
+export type FaultKindUsed = "unavailable" | "rate_limited" | "drop" | "drop_after" | "timeout";
 /** Which entry point of ours runs: the library loop, a plan applied by the library, or the CLI's saved plan. */
 export type EntryPoint = "syncPipelines" | "applyPlan" | "cli-plan";
 
