@@ -4,7 +4,7 @@
 import type { Client } from "@connectrpc/connect";
 import { Code } from "@connectrpc/connect";
 import { ConflictError, ConfigurationError, NotFoundError } from "../../errors/index.js";
-import { ConfigType, PipelineService } from "../../../gen/pipeline/v1/pipeline_pb.js";
+import { ConfigType, PipelineService, type Pipeline as PipelineMessage } from "../../../gen/pipeline/v1/pipeline_pb.js";
 import {
   pipelineFromMessage,
   pipelineMessageFromInput,
@@ -224,9 +224,9 @@ export function createPipelinesResource(raw: Client<typeof PipelineService>): Pi
       const wanted = typeof patch === "function" ? await patch(structuredClone(current)) : patch;
       const next = applyPatch(current, wanted);
       if (sameContent(inputOf(current), next)) return current;
-      let latest: Pipeline;
+      let latestMessage: PipelineMessage;
       try {
-        latest = await getById(current.id, options);
+        latestMessage = await getMessage(current.id, options);
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
         throw new ConflictError(
@@ -234,7 +234,9 @@ export function createPipelinesResource(raw: Client<typeof PipelineService>): Pi
           { connectCode: Code.Aborted, procedure: `${service.typeName}/UpdatePipeline`, cause: error },
         );
       }
-      if (!sameVersion(current, latest)) {
+      const latest = pipelineFromMessage(latestMessage);
+      // The raw `enabled` too: unset and true read alike.
+      if (!sameVersion(current, latest) || stored.enabled !== latestMessage.enabled) {
         const when = (d: Date | undefined) => (d === undefined ? "unknown" : d.toISOString());
         throw new ConflictError(
           `pipeline ${JSON.stringify(current.name)} (id ${current.id}) changed after it was read ` +
