@@ -35,9 +35,11 @@ export function suggest(typed: string, known: readonly string[]): string | undef
       bestDistance = distance;
     }
   }
-  const allowed = Math.min(word.length, best?.length ?? 0) <= 4 ? 1 : 2;
+  // Leading dashes are the same in every flag: they do not make a word longer.
+  const letters = (w: string): number => w.replace(/^-+/, "").length;
+  const allowed = Math.min(letters(word), letters(best ?? "")) <= 4 ? 1 : 2;
   if (best !== undefined && bestDistance > 0 && bestDistance <= allowed) return best;
-  if (word.length >= 3) {
+  if (letters(word) >= 3) {
     const extending = known.filter((k) => k.toLowerCase().startsWith(word));
     if (extending.length === 1) return extending[0];
   }
