@@ -44,6 +44,9 @@ export function quotePipeline(name: string): string {
  */
 export function formatLoadIssue(issue: LoadIssue): string {
   let location = escapeForDisplay(issue.file);
+  // The line starts with the path: a relative path starting with ":" would
+  // make it start with "::" once the line number follows (a workflow command).
+  if (location.startsWith(":")) location = "./" + location;
   if (issue.line !== undefined) {
     location += `:${issue.line}`;
     if (issue.column !== undefined) location += `:${issue.column}`;

@@ -12,7 +12,9 @@
 //   text or print as nothing, so two different names would look the same;
 // - the line and paragraph separators, and every space other than U+0020;
 // - characters that render as nothing (Hangul fillers, variation selectors,
-//   the combining grapheme joiner) and lone surrogates.
+//   the combining grapheme joiner) and lone surrogates;
+// - the first colon of a text that starts with `::` (after spaces): printed
+//   at the start of a line (a file path is), it would be a workflow command.
 
 // eslint-disable-next-line no-control-regex
 const UNSAFE =
@@ -25,9 +27,12 @@ function escapeChar(c: string): string {
   return `\\u{${code.toString(16)}}`;
 }
 
+const COMMAND_START = /^(\s*):/;
+
 /** Replaces control, format and invisible characters with a visible `\xNN`, `\uNNNN` or `\u{NNNNN}` escape. */
 export function safeText(text: string): string {
-  return text.replace(UNSAFE, escapeChar);
+  const safe = text.replace(UNSAFE, escapeChar);
+  return safe.includes("::") ? defuseCommand(safe) : safe;
 }
 
 /**
@@ -35,7 +40,12 @@ export function safeText(text: string): string {
  * where a tab is indentation the CLI prints on purpose.
  */
 export function safeContentText(text: string): string {
-  return text.replace(UNSAFE, (c) => (c === "\t" ? c : escapeChar(c)));
+  const safe = text.replace(UNSAFE, (c) => (c === "\t" ? c : escapeChar(c)));
+  return safe.includes("::") ? defuseCommand(safe) : safe;
+}
+
+function defuseCommand(text: string): string {
+  return /^\s*::/.test(text) ? text.replace(COMMAND_START, "$1\\x3a") : text;
 }
 
 /** Whether {@link safeText} would change `text`. */

@@ -17,7 +17,7 @@ import {
   takeoverSummary,
   verdict,
 } from "./describe.js";
-import { codeFence, displayName, htmlEscape, markdownCode, markdownEscape, safeContentText } from "./escape.js";
+import { codeFence, displayName, htmlEscape, markdownCode, markdownEscape, safeContentText, safeText } from "./escape.js";
 import { unifiedDiff } from "./unified-diff.js";
 
 /** Options of `renderPlanMarkdown`. */
@@ -119,7 +119,7 @@ function diffDetails(action: PlanAction, maxDiffLines: number): string[] {
   const body: string[] = [];
   for (const d of action.diff ?? []) for (const line of fieldDiffLines(d)) body.push(line);
   const { shown, hidden } = limitLines(body, maxDiffLines);
-  const text = shown.map(safeContentText).join("\n");
+  const text = shown.join("\n");
   const fence = codeFence(text);
   const out = [
     `<details><summary><code>${htmlEscape(displayName(action.name))}</code>: ${htmlEscape(changedFieldList(action))}</summary>`,
@@ -133,23 +133,23 @@ function diffDetails(action: PlanAction, maxDiffLines: number): string[] {
   return out;
 }
 
-/** A field change as diff-highlighted lines (`# field`, then -/+ lines). */
+/** A field change as diff-highlighted lines (`# field`, then -/+ lines), escaped; contents keep their tabs. */
 function fieldDiffLines(d: FieldDiff): string[] {
   switch (d.field) {
     case "enabled":
     case "configType":
-      return [`# ${FIELD_LABELS[d.field]}`, `-${scalarValue(d.before)}`, `+${scalarValue(d.after)}`];
+      return [`# ${FIELD_LABELS[d.field]}`, `-${safeText(scalarValue(d.before))}`, `+${safeText(scalarValue(d.after))}`];
     case "matchers": {
       const { removed, added } = matcherChanges(d);
-      return ["# matchers", ...removed.map((m) => `-${m}`), ...added.map((m) => `+${m}`)];
+      return ["# matchers", ...removed.map((m) => `-${safeText(m)}`), ...added.map((m) => `+${safeText(m)}`)];
     }
     case "metadata": {
       const short = compactMetadata(d);
-      if (short !== undefined) return ["# metadata", `-${short.before}`, `+${short.after}`];
-      return ["# metadata", ...diffBody(metadataText(d.before), metadataText(d.after))];
+      if (short !== undefined) return ["# metadata", `-${safeText(short.before)}`, `+${safeText(short.after)}`];
+      return ["# metadata", ...diffBody(metadataText(d.before), metadataText(d.after)).map(safeText)];
     }
     case "contents":
-      return ["# contents", ...diffBody(String(d.before ?? ""), String(d.after ?? ""))];
+      return ["# contents", ...diffBody(String(d.before ?? ""), String(d.after ?? "")).map(safeContentText)];
   }
 }
 
