@@ -194,7 +194,7 @@ class Printer {
   }
 
   private write(s: string): void {
-    if (this.atLineStart && this.depth > 0) this.chunks.push("\t".repeat(this.depth));
+    if (this.atLineStart && this.depth > 0) this.chunks.push(tabs(this.depth));
     this.chunks.push(s);
     this.empty = false;
     const c = s.charCodeAt(s.length - 1);
@@ -531,6 +531,12 @@ class Printer {
   private warn(at: Position, message: string): void {
     this.warnings.push(diagnosticAt(at, message, "warning", this.filename));
   }
+}
+
+const TABS: string[] = [];
+
+function tabs(n: number): string {
+  return (TABS[n] ??= "\t".repeat(n));
 }
 
 /** Offset of an expression's last byte (close enough for ordering against comments). */

@@ -139,16 +139,32 @@ export function alignCells(text: string): string {
   const out: string[] = [];
   let start = 0;
   let inEsc = false;
+  // Whether the section has a cell to align: a tab or vertical tab after
+  // other text on its line. Leading tabs alone (indentation) come out as
+  // they went in, so such a section is copied as is.
+  let needsLayout = false;
+  let lineHasText = false;
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : -1;
     if (c === 0xdfff) {
       inEsc = !inEsc;
+      lineHasText = true;
       continue;
     }
-    if (c === -1 || (c === 0x0c && !inEsc)) {
-      new Section(text, splitCells(text, start, i), out).run();
+    if (inEsc) continue;
+    if (c === 0x09 || c === 0x0b) {
+      if (lineHasText || c === 0x0b) needsLayout = true;
+    } else if (c === 0x0a) {
+      lineHasText = false;
+    } else if (c === -1 || c === 0x0c) {
+      if (needsLayout) new Section(text, splitCells(text, start, i), out).run();
+      else out.push(text.slice(start, i));
       if (c === 0x0c) out.push("\n");
       start = i + 1;
+      needsLayout = false;
+      lineHasText = false;
+    } else {
+      lineHasText = true;
     }
   }
   return out.join("");
