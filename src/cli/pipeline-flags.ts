@@ -5,7 +5,7 @@ import type { SyncPipelinesOptions } from "../apply/index.js";
 import type { FleetClient } from "../client/index.js";
 import { formatLoadIssue, loadPipelines, type LoadResult } from "../loader/index.js";
 import type { SourceScope } from "../pipelines/index.js";
-import type { SyncPolicy } from "../plan/index.js";
+import { parseNameList, type SyncPolicy } from "../plan/index.js";
 import { numberFlag, UsageError } from "./command.js";
 import { clientFromFlags, type ConnectionValues } from "./connection.js";
 import { loadIssueAnnotations, onGitHubActions } from "./github.js";
@@ -67,13 +67,14 @@ export function policyFromFlags(values: {
   "allow-dependency-break"?: string[] | undefined;
 }): SyncPolicy {
   const policy: SyncPolicy = {};
-  const names = (values["allow-takeover"] ?? []).flatMap((v) => v.split(",")).map((n) => n.trim()).filter((n) => n !== "");
+  // Commas separate names; a name's own comma, backslash or edge space comes escaped (\\,) as the hints print it.
+  const names = (values["allow-takeover"] ?? []).flatMap(parseNameList);
   if (names.includes("*")) policy.allowTakeover = "*";
   else if (names.length > 0) policy.allowTakeover = [...new Set(names)].sort();
   if (values["allow-empty"]) policy.allowEmpty = true;
   const maxDeletes = numberFlag("max-deletes", values["max-deletes"], { integer: true, min: 0 });
   if (maxDeletes !== undefined) policy.maxDeletes = maxDeletes;
-  const breaks = (values["allow-dependency-break"] ?? []).flatMap((v) => v.split(",")).map((n) => n.trim()).filter((n) => n !== "");
+  const breaks = (values["allow-dependency-break"] ?? []).flatMap(parseNameList);
   if (breaks.includes("*")) policy.allowDependencyBreak = "*";
   else if (breaks.length > 0) policy.allowDependencyBreak = [...new Set(breaks)].sort();
   return policy;

@@ -10,6 +10,7 @@ import { compileMatchers, FLEET_EMPTY_MATCHERS, parseMatcher, type Matcher } fro
 import { canonicalMatcherOrRaw, formatSource, type NormalizedPipelineSpec, type RemotePipeline } from "../pipelines/index.js";
 import { pipelineInterface, type PipelineInterface } from "./alloy-references.js";
 import { listNames, makeFinding, plural } from "./findings.js";
+import { nameListArgument } from "./flag-value.js";
 import type { Finding, PlanAction, SyncPolicy } from "./types.js";
 
 /** One collector as the plan sees it: its id and the attributes matchers are evaluated on. */
@@ -111,14 +112,16 @@ export function dependencyFindings(input: DependencyCheckInput): Finding[] {
         );
       } else if (resolvedBefore) {
         const allowed = breakAllowed(input.policy, ref.pipeline);
+        // A disabled reader reaches no collector: the break hurts once it is enabled again.
+        const harm = reader.spec.enabled ? "the collectors it reaches would fail to load it" : "it is disabled, but would fail to load once enabled";
         findings.push(
           makeFinding({
             code: "DEPENDENCY_BROKEN",
-            blocking: !allowed,
-            message: `${where.label} reads ${what}, and ${change}: the collectors it reaches would fail to load it`,
+            blocking: !allowed && reader.spec.enabled,
+            message: `${where.label} reads ${what}, and ${change}: ${harm}`,
             hint: allowed
               ? "the break is allowed by the policy (allowDependencyBreak); update the reading pipeline at its source"
-              : `keep ${quote(ref.pipeline)} and its export, update ${quote(reader.name)} at its source first, or pass --allow-dependency-break ${ref.pipeline}`,
+              : `keep ${quote(ref.pipeline)} and its export, update ${quote(reader.name)} at its source first, or pass --allow-dependency-break ${nameListArgument([ref.pipeline])}`,
             names: [reader.name, ref.pipeline],
             files: [where.file],
             ...where.position,

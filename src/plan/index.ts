@@ -25,4 +25,5 @@ export type { StaleAssessment, StaleCheckOptions } from "./stale.js";
 export { SafetyCheckError, assertApplicable } from "./errors.js";
 export { InvalidPlanError, PLAN_VERSION, parsePlan } from "./parse.js";
 export { FINDING_CODES } from "./findings.js";
+export { nameListArgument, parseNameList } from "./flag-value.js";
 export type { CollectorInventoryEntry } from "./dependencies.js";

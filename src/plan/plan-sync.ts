@@ -23,6 +23,7 @@ import {
 } from "../pipelines/index.js";
 import { confusableFindings } from "./confusable.js";
 import { compareFindings, listNames, makeFinding, plural, uniqueSorted } from "./findings.js";
+import { nameListArgument } from "./flag-value.js";
 import { fingerprintLines, pipelineDigestLine } from "./fingerprint.js";
 import { dependencyFindings, type CollectorInventoryEntry } from "./dependencies.js";
 import type { Finding, LimitSource, PlanAction, PlanCounts, SyncPlan, SyncPolicy } from "./types.js";
@@ -338,7 +339,7 @@ function collisionFinding(
         code: "NAME_COLLISION",
         blocking: true,
         message: `${label} has the name of an existing pipeline from ${from}: applying would overwrite it and move it to ${formatSource(scope)}`,
-        hint: `rename it, or pass --allow-takeover ${name} (policy allowTakeover) to let this repository own it`,
+        hint: `rename it, or pass --allow-takeover ${nameListArgument([name])} (policy allowTakeover) to let this repository own it`,
         names: [name],
         files: [desired.file],
       });
