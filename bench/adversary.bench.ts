@@ -74,6 +74,9 @@ export default async function adversaryBench(report: Reporter): Promise<void> {
   }
   report.table(`adversary: ${TRIALS} random trials (2 runs each) against a second writer, faults and empty listings (seed ${SEED}, ${seconds.toFixed(1)} s)`, rows);
   report.note("I1–I4 count violations (one per pipeline and run); every column I1–I4 must be 0.");
+  const all = outcomes.flatMap((o) => o.trial.violations.map((v) => ({ v, trial: o.trial })));
+  const afterEmpty = all.filter(({ v, trial }) => trial.acts.some((a) => a.move === "empty-list" && a.run === v.run)).length;
+  report.note(`${afterEmpty} of ${all.length} violation(s) are in runs where the gateway answered a listing with an empty {}.`);
 
   const bySignature = new Map<string, { count: number; example: string }>();
   for (const { scenario, trial } of outcomes) {
