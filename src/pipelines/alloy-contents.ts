@@ -3,6 +3,7 @@
 // as a module (spec section 6: top-level attributes, duplicate block
 // identities and attributes, blocks a remote configuration may not hold).
 import { checkAlloy, parseAlloy, type AlloyDiagnostic, type AlloyFile } from "../alloy/index.js";
+import { contentsPosition, isInline, type ContentsOrigin } from "./contents-position.js";
 
 /**
  * Most diagnostics turned into issues for one pipeline: enough to fix a file
@@ -32,14 +33,6 @@ function staticErrors(file: AlloyFile): AlloyDiagnostic[] {
   return checkAlloy(file, { fleetPipeline: true }).filter((d) => d.severity === "error");
 }
 
-/** Where the contents of a spec came from, to place a problem in the right file. */
-export interface ContentsOrigin {
-  file?: string | undefined;
-  contentsFile?: string | undefined;
-  /** For contents written inline in `file`: the line of `file` holding their first line. */
-  contentsLine?: number | undefined;
-}
-
 export interface AlloyContentsIssue {
   /** What is wrong, with the position inside the contents. */
   reason: string;
@@ -54,17 +47,14 @@ export interface AlloyContentsIssue {
  */
 export function alloyContentsIssues(text: string, origin: ContentsOrigin = {}): AlloyContentsIssue[] {
   const check = checkAlloyContents(text);
-  const inline = origin.contentsFile === undefined && origin.file !== undefined;
+  const inline = isInline(origin);
   const what = check.syntaxOk ? "Alloy would refuse the contents" : "the Alloy contents do not parse";
   const shown = check.errors.slice(0, MAX_ALLOY_ISSUES_PER_PIPELINE);
   const issues = shown.map((d): AlloyContentsIssue => {
     const where = inline
       ? `line ${d.line}, column ${d.column} of the inline contents`
       : `line ${d.line}, column ${d.column}`;
-    const reason = `${what} (${where}): ${d.message}`;
-    if (!inline) return { reason, at: { line: d.line, column: d.column } };
-    // Inline: the metadata file's line; the column moved with the YAML indentation.
-    return { reason, at: origin.contentsLine === undefined ? {} : { line: origin.contentsLine + d.line - 1 } };
+    return { reason: `${what} (${where}): ${d.message}`, at: contentsPosition(origin, d.line, d.column) };
   });
   const hidden = check.errors.length - shown.length;
   if (hidden > 0) {

@@ -8,6 +8,7 @@ import type { NormalizedPipelineSpec, PipelineSpec } from "./spec.js";
 import { countYamlNodes, findYamlTooDeep, MAX_YAML_NODES } from "./yaml-depth.js";
 import { alloyContentsIssues } from "./alloy-contents.js";
 import { checkOtelStructure } from "./otel-structure.js";
+import { contentsPosition } from "./contents-position.js";
 
 /**
  * Deepest YAML nesting accepted in a metadata file or OTel contents (the
@@ -100,7 +101,7 @@ export function validateSpec(spec: PipelineSpec | NormalizedPipelineSpec): SpecI
     add("contents", "the contents are empty", {}, contentsFile);
   } else if (spec.configType === "otel") {
     checkOtelYaml(spec.contents, (what, line) =>
-      add("contents", what, line === undefined ? {} : { line }, contentsFile),
+      add("contents", what, contentsPosition(spec, line), contentsFile),
     );
   } else if (spec.configType === undefined || spec.configType === "alloy") {
     for (const issue of alloyContentsIssues(spec.contents, spec)) add("contents", issue.reason, issue.at, contentsFile);

@@ -108,9 +108,9 @@ describe("cross-pipeline dependencies", () => {
   it("end to end: apply refuses to delete a pipeline another source reads, until the break is allowed by name", async () => {
     emulator.seed({
       pipelines: [
-        { name: "base", contents: exporter, source: { type: "git", namespace: "repo" } },
-        { name: "dashboards", contents: reader("base"), source: { type: "terraform", namespace: "infra" } },
-        { name: "other", contents: "// kept\n", source: { type: "git", namespace: "repo" } },
+        { name: "base", contents: exporter, enabled: true, source: { type: "git", namespace: "repo" } },
+        { name: "dashboards", contents: reader("base"), enabled: true, source: { type: "terraform", namespace: "infra" } },
+        { name: "other", contents: "// kept\n", enabled: true, source: { type: "git", namespace: "repo" } },
       ],
     });
     // The folder no longer has `base`: the plan deletes it.

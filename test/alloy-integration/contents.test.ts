@@ -125,6 +125,11 @@ service:
     expect(otel(anchored)).toEqual([]);
   });
 
+  it("inline contents: the metadata file's line", () => {
+    const [issue] = validateSpec({ name: "t", configType: "otel", file: "p/t.yaml", contentsLine: 3, contents: "service:\n  pipelines:\n    traces:\n      receivers: [nope]\n" });
+    expect(issue).toMatchObject({ file: "p/t.yaml", line: 6 });
+  });
+
   it("the plan blocks on it with the file and line", () => {
     const plan = planSync({
       desired: [{ name: "traces", contents: base.replace("processors: [batch]", "processors: [memory_limiter]"), configType: "otel", file: "p/t.yaml", contentsFile: "p/t.otel.yaml" }],

@@ -144,6 +144,13 @@ describe("DEPENDENCY_BROKEN", () => {
     expect(only(otherName, "DEPENDENCY_BROKEN")[0]!.blocking).toBe(true);
   });
 
+  it("a disabled reader: a warning, not a block", () => {
+    const plan = planSync({ desired, remote: [remote[0]!, have("dash", other, { contents: reading("base", "metrics"), enabled: false }), remote[2]!], scope });
+    const [f] = only(plan, "DEPENDENCY_BROKEN");
+    expect(f).toMatchObject({ blocking: false, severity: "warning" });
+    expect(f!.message).toContain("it is disabled");
+  });
+
   it("an update that drops the export breaks the reader too", () => {
     const plan = planSync({ desired: [want("base", { contents: exporting("logs") }), want("keep")], remote, scope });
     const [f] = only(plan, "DEPENDENCY_BROKEN");
