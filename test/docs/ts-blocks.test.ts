@@ -73,40 +73,47 @@ describe("ts blocks in the docs", () => {
   });
 
   describe("run against the emulator", () => {
-    let emulator: Emulator;
+    // Blocks mostly wait (the client keeps to 3 requests/s), so a few runners
+    // in parallel, each with its own emulator, cut the wall time.
+    const RUNNERS = 3;
+    let emulators: Emulator[] = [];
     let spaces: Workspaces;
     beforeAll(async () => {
-      emulator = await startEmulator({ auth: { user: DOCS_USER, token: DOCS_TOKEN } });
+      emulators = await Promise.all(Array.from({ length: RUNNERS }, () => startEmulator({ auth: { user: DOCS_USER, token: DOCS_TOKEN } })));
       spaces = await workspaces();
     });
     afterAll(async () => {
-      await emulator?.stop();
+      await Promise.all(emulators.map((e) => e.stop()));
       await spaces?.dispose();
     });
 
-    it("every block not marked no-run finishes without an error", async () => {
-      const runnable = extracted.filter((e) => !e.block.flags.includes("no-run"));
-      const jobs = [];
-      for (const e of runnable) jobs.push({ id: e.id, file: e.path, cwd: await spaces.next(e.id) });
-      const jobsFile = join(GENERATED, "jobs.json");
-      const resultsFile = join(GENERATED, "results.json");
+    function runShare(index: number, jobs: { id: string; file: string; cwd: string }[]): Promise<{ output: string; results: { id: string; ok: boolean; error?: string }[] }> {
+      const jobsFile = join(GENERATED, `jobs-${index}.json`);
+      const resultsFile = join(GENERATED, `results-${index}.json`);
       writeFileSync(jobsFile, JSON.stringify({ jobs, seed: DOCS_SEED, timeoutMs: 20_000 }), "utf8");
       writeFileSync(resultsFile, "[]", "utf8");
-
-      const output = await new Promise<string>((resolve, reject) => {
+      return new Promise((resolve, reject) => {
         const child = spawn(
           process.execPath,
           [join(ROOT, "node_modules/tsx/dist/cli.mjs"), "--tsconfig", join(ROOT, "tsconfig.json"), join(ROOT, "test/docs/run-blocks.ts"), jobsFile, resultsFile],
-          { cwd: ROOT, env: { ...process.env, ...docsEnv(emulator.url), NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+          { cwd: ROOT, env: { ...process.env, ...docsEnv(emulators[index]!.url), NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] },
         );
-        let text = "";
-        child.stdout.on("data", (c: Buffer) => (text += c.toString()));
-        child.stderr.on("data", (c: Buffer) => (text += c.toString()));
+        let output = "";
+        child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+        child.stderr.on("data", (c: Buffer) => (output += c.toString()));
         child.on("error", reject);
-        child.on("close", () => resolve(text));
+        child.on("close", () => resolve({ output, results: JSON.parse(readFileSync(resultsFile, "utf8")) as { id: string; ok: boolean; error?: string }[] }));
       });
+    }
 
-      const results = JSON.parse(readFileSync(resultsFile, "utf8")) as { id: string; ok: boolean; error?: string }[];
+    it("every block not marked no-run finishes without an error", async () => {
+      const runnable = extracted.filter((e) => !e.block.flags.includes("no-run"));
+      const shares: { id: string; file: string; cwd: string }[][] = Array.from({ length: RUNNERS }, () => []);
+      for (const [i, e] of runnable.entries()) shares[i % RUNNERS]!.push({ id: e.id, file: e.path, cwd: await spaces.next(e.id) });
+      const runs = await Promise.all(shares.map((jobs, i) => runShare(i, jobs)));
+
+      const results = runs.flatMap((r) => r.results);
+      const output = runs.map((r) => r.output).join("\n");
       const sections = new Map(output.split("\n=== ").slice(1).map((s) => [s.slice(0, s.indexOf("\n")), s.slice(s.indexOf("\n") + 1)]));
       const failures = runnable.flatMap((e) => {
         const r = results.find((x) => x.id === e.id);
