@@ -51,6 +51,25 @@ export function createFetchHttpClient(fetchFn: typeof globalThis.fetch): Univers
       ...(req.signal !== undefined ? { signal: req.signal } : {}),
       ...(body !== undefined ? { body } : {}),
     });
-    return { status: res.status, header: res.headers, body: iterate(res.body), trailer: new Headers() };
+    return { status: res.status, header: decodedHeaders(res.headers), body: iterate(res.body), trailer: new Headers() };
   };
+}
+
+// Content codings fetch decodes by itself (the Fetch standard's list).
+const decodedByFetch = new Set(["gzip", "x-gzip", "deflate", "br"]);
+
+/**
+ * fetch hands over the body already inflated but keeps Content-Encoding and
+ * the compressed Content-Length: Connect would refuse the coding (it accepts
+ * none here) or the length. Both go when fetch did the decoding.
+ */
+function decodedHeaders(headers: Headers): Headers {
+  const coding = headers.get("content-encoding");
+  if (coding === null) return headers;
+  const codings = coding.split(",").map((c) => c.trim().toLowerCase()).filter((c) => c !== "" && c !== "identity");
+  if (!codings.every((c) => decodedByFetch.has(c))) return headers;
+  const out = new Headers(headers);
+  out.delete("content-encoding");
+  out.delete("content-length");
+  return out;
 }

@@ -85,6 +85,33 @@ describe.each(["1.1", "2"] as const)("node transport over HTTP/%s", (httpVersion
     expect(err.rawMessage).toContain("inflates past it");
   });
 
+  it.runIf(httpVersion === "1.1")("getLimits over fetch: a gzip bomb is cut where the inflated bytes pass the cap", async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": String(bomb.length) });
+      res.end(bomb);
+      return true;
+    };
+    // fetch inflates by itself; the cap counts what it hands over.
+    const err = await failure(client({ fetch: globalThis.fetch, maxResponseBytes: 4 * MiB }).getLimits());
+    expect(err.code).toBe(Code.ResourceExhausted);
+    expect(err.rawMessage).toContain("response of tenant.v1.TenantService/GetLimits exceeds maxResponseBytes (4 MiB)");
+    expect(err.rawMessage).toMatch(/more than \d+ bytes received/);
+    const received = Number(/more than (\d+) bytes/.exec(err.rawMessage)?.[1]);
+    expect(received).toBeLessThan(5 * MiB);
+  });
+
+  it.runIf(httpVersion === "1.1")("getLimits over fetch reads a gzip-compressed answer (fetch inflated it)", async () => {
+    const small = await promisify(gzip)(Buffer.from(JSON.stringify({ pipelines: 200, collectors: "50" })));
+    handler = (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": String(small.length) });
+      res.end(small);
+      return true;
+    };
+    const limits = await client({ fetch: globalThis.fetch }).getLimits();
+    expect(limits.pipelines).toBe(200);
+    expect(limits.collectors).toBe(50);
+  });
+
   it("refuses an answer whose Content-Length is over the default 32 MiB before reading it", async () => {
     const state: Stream = { written: 0, closed: false };
     handler = (_req, answer) => {
