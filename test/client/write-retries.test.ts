@@ -125,6 +125,13 @@ describe.each(["1.1", "2"] as const)("over HTTP/%s", (httpVersion) => {
       expect(logger.lines.some((l) => l.message === "fleet rpc delete already done")).toBe(true);
     });
 
+    it("DeletePipeline: the same after an attempt abandoned at retry.attemptTimeoutMs (stored, answered too late)", async () => {
+      const emu = await start(once("DeletePipeline", "timeout"));
+      await client(emu, { httpVersion, retry: { attemptTimeoutMs: 200 } }).pipelines.deletePipeline({ id: idOf(emu, "a") });
+      expect(await answers(emu, "DeletePipeline", 2)).toEqual(["deadline_exceeded", "not_found"]);
+      expect(emu.state().pipelines.map((p) => p.name)).toEqual(["b", "c"]);
+    });
+
     it("DeleteCollector: the same", async () => {
       const emu = await start(once("DeleteCollector", "drop_after"));
       await client(emu, { httpVersion }).collectors.deleteCollector({ id: "col-1" });
