@@ -298,6 +298,8 @@ describe("what exists is documented", () => {
   it.each([
     ["FleetClientOptions", "docs/client.md"],
     ["RetryOptions", "docs/client.md"],
+    ["RequestOptions", "docs/client.md"],
+    ["SyncPolicy", "docs/plan.md"],
     ["EmulatorOptions", "docs/emulator.md"],
     ["ApplyOptions", "docs/library.md"],
     ["LoadOptions", "docs/folder-format.md"],
