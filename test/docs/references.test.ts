@@ -301,6 +301,7 @@ describe("what exists is documented", () => {
     ["RequestOptions", "docs/client.md"],
     ["SyncPolicy", "docs/plan.md"],
     ["EmulatorOptions", "docs/emulator.md"],
+    ["FaultOptions", "docs/emulator.md"],
     ["ApplyOptions", "docs/library.md"],
     ["LoadOptions", "docs/folder-format.md"],
   ])("every option of %s is a table row of %s", (typeName, file) => {
