@@ -57,7 +57,13 @@ export function renderResultText(result: ApplyResult, options: ResultTextOptions
   for (const f of result.failures) {
     out.push(paint("red", `  ✗ ${f.action}${f.name ? ` ${displayName(f.name)}` : ""}: ${safeText(f.code)}: ${safeText(f.message)}`));
   }
-  if (result.failures.length) out.push("  Every step is idempotent: run the apply again to converge.");
+  for (const s of result.skipped ?? []) out.push(paint("yellow", `  ‖ ${s.action} ${displayName(s.name)} held back: ${safeText(s.reason)}`));
+  if (result.deletedFirst?.length) {
+    out.push(`  deleted before the creates, to make room under the pipeline limit: ${result.deletedFirst.map(displayName).join(", ")}`);
+  }
+  if (result.failures.length || result.skipped?.length) out.push("  Every completed write stands: run the apply again to converge.");
+  for (const o of result.overwritten ?? []) out.push(paint("red", `  ✗ ${overwriteLine(o)}`));
+  if (result.overwritten?.length) out.push("  Their previous state is in the JSON result (overwritten[].previous), to restore them.");
   out.push(`  ${callsLine(result)}${result.deleteStrategy === "each" ? "; deleted one by one (no BulkDeletePipelines on this server)" : ""}`);
   const v = result.verification;
   if (!v) out.push("  Not verified (verification turned off or skipped).");
@@ -67,6 +73,15 @@ export function renderResultText(result: ApplyResult, options: ResultTextOptions
     for (const line of verificationProblems(v)) out.push(`    ${safeText(line)}`);
   }
   return out.join("\n") + "\n";
+}
+
+/** `another writer's "x" was overwritten by this apply's update (revision 12)`. */
+function overwriteLine(o: NonNullable<ApplyResult["overwritten"]>[number]): string {
+  const what = o.action === "delete" || o.action === "sync-delete" ? "deleted" : "overwritten";
+  const by = o.action === "sync-delete" ? "the sync" : `this apply's ${o.action}`;
+  const rev = o.revisionId !== undefined ? `, revision ${safeText(o.revisionId)}` : "";
+  const from = o.previous?.source !== undefined ? ` from ${safeText(formatSource(o.previous.source))}` : "";
+  return `another writer's ${displayName(o.name)}${from} was ${what} by ${by} (id ${safeText(o.id)}${rev})`;
 }
 
 function mdNames(names: string[]): string {
@@ -81,7 +96,7 @@ function mdCell(text: string): string {
 export function renderResultMarkdown(result: ApplyResult): string {
   const scope = formatSource(result.scope);
   const out: string[] = [];
-  const status = result.ok && result.verification?.ok !== false ? "✅" : "❌";
+  const status = result.ok && result.verification?.ok !== false && !result.overwritten?.length ? "✅" : "❌";
   out.push(`### ${status} fleet-pipelines apply: ${markdownCode(scope)} (${result.mode})`, "");
   out.push("| | pipelines |", "|---|---|");
   out.push(`| created | ${mdNames(result.changes.created)} |`);
@@ -93,6 +108,14 @@ export function renderResultMarkdown(result: ApplyResult): string {
     out.push("**Failures** (every step is idempotent: rerun to converge)", "", "| action | pipeline | code | message |", "|---|---|---|---|");
     for (const f of result.failures) out.push(`| ${f.action} | ${f.name ? markdownCode(displayName(f.name), true) : "–"} | ${markdownEscape(f.code)} | ${mdCell(f.message)} |`);
     out.push("");
+  }
+  if (result.overwritten?.length) {
+    out.push("**Another writer's work was replaced** (the previous state is in the JSON result, to restore it)", "");
+    for (const o of result.overwritten) out.push(`- ${mdCell(overwriteLine(o))}`);
+    out.push("");
+  }
+  if (result.skipped?.length) {
+    out.push(`**Held back** (run again once the failures are fixed): ${mdNames(result.skipped.map((x) => x.name))}`, "");
   }
   const v = result.verification;
   if (!v) out.push("Verification: not run.");

@@ -311,3 +311,34 @@ describe("point 10: every write is checked after the fact", () => {
     expect(remoteFromPipeline((await h.client.pipelines.getPipeline({ id: lost.id }))).spec.contents).toBe("// theirs\n");
   });
 });
+
+describe("the CLI when another writer's work was replaced", () => {
+  it("exits 1, names the pipeline in the text, and carries its previous state in --json", async () => {
+    // The first run takes it over unseen (the listing came back empty); the second, after Terraform wrote it again, likewise.
+    const { runCliInProcess, tempDir } = await import("../stress/cli-harness.js");
+    const { mkdir, writeFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const dir = await tempDir("fleet-overwrite-");
+    try {
+      await mkdir(join(dir.path, "pipelines"));
+      await writeFile(join(dir.path, "pipelines/shared.yaml"), "name: shared\nenabled: true\n");
+      await writeFile(join(dir.path, "pipelines/shared.alloy"), "// git\n");
+      await h.client.pipelines.createPipeline({ pipeline: msg("shared", "// terraform\n", TERRAFORM) });
+      const env = { FLEET_URL: h.emulator.url };
+      otherWriter("ListPipelines", () => "empty");
+      const text = await runCliInProcess(["apply", "--dir", "pipelines", "--namespace", "repo", "--limit", "10"], env, dir.path);
+      expect(text.code).toBe(1);
+      expect(text.out + text.err).toContain("was overwritten by this apply's create");
+
+      await h.client.pipelines.updatePipeline({ pipeline: msg("shared", "// terraform again\n", TERRAFORM, { id: byName("shared")!.id }) });
+      otherWriter("ListPipelines", () => "empty");
+      const json = await runCliInProcess(["apply", "--dir", "pipelines", "--namespace", "repo", "--limit", "10", "--json"], env, dir.path);
+      expect(json.code).toBe(1);
+      const body = JSON.parse(json.out);
+      expect(body.error.code).toBe("OVERWRITE_DETECTED");
+      expect(body.result.overwritten[0].previous.spec.contents).toBe("// terraform again\n");
+    } finally {
+      await dir.dispose();
+    }
+  });
+});
