@@ -94,13 +94,9 @@ export function errorInterceptor(baseUrl: string, redact: Redactor): Interceptor
       return await next(req);
     } catch (e) {
       const procedure = procedureOf(req);
-      let error = ConnectError.from(e);
+      const out = toActionableError(ConnectError.from(e), procedure, baseUrl, redact);
       const ctx = req.contextValues;
-      const unknown = ctx.get(mayHaveTakenEffectKey) || ctx.get(inFlightKey);
-      if (unknown) error = withUnknownOutcome(error, procedure);
-      const out = toActionableError(error, procedure, baseUrl, redact);
-      if (unknownOutcomes.has(error)) unknownOutcomes.add(out);
-      throw out;
+      throw ctx.get(mayHaveTakenEffectKey) || ctx.get(inFlightKey) ? withUnknownOutcome(out, procedure) : out;
     }
   };
 }
