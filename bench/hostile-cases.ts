@@ -63,8 +63,8 @@ export const HOSTILE_CASES: HostileCase[] = [
   {
     label: "49 aliases of a large list (944 KB)",
     async build(dir) {
-      // 80 000 items: under the 100 000-value cap, so that the alias expansion budget is what refuses it.
-      const items = Array.from({ length: 80_000 }, (_, i) => `"item${String(i % 1000).padStart(4, "0")}"`).join(", ");
+      // 45 000 items of 21 bytes: under the 50 000-value cap, so that the alias expansion budget is what refuses it.
+      const items = Array.from({ length: 45_000 }, (_, i) => `"item-${String(i % 10_000).padStart(4, "0")}-abcdefgh"`).join(", ");
       const aliases = Array.from({ length: 49 }, (_, i) => `  copy${i}: *big`).join("\n");
       await writeFile(join(dir, "node.yaml"), `enabled: true\nmetadata:\n  big: &big [${items}]\n${aliases}\n`);
       await writeFile(join(dir, "node.alloy"), ALLOY);

@@ -1,10 +1,13 @@
 // Loader throughput and memory: folders of 200 … 20 000 pipelines (a metadata
 // file and an .alloy file each, 100 per sub-folder), generated once outside
-// the timing; then the time to reject hostile files.
+// the timing; then the time to reject hostile files; then the bounded
+// resources table: each hostile folder of bench/hostile-cases.ts loaded,
+// planned and rendered in a child process of its own, for its peak RSS.
 import { mkdir, mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LoadError, loadPipelines } from "../src/loader/index.js";
+import { HOSTILE_CASES, measureInChild } from "./hostile-cases.js";
 import { median, type Reporter } from "./report.js";
 
 const SIZES = [200, 1_000, 2_000, 20_000];
@@ -130,6 +133,23 @@ export default async function bench(report: Reporter): Promise<void> {
       hostileRows.push({ input: label, code, "median ms": Math.round(median(results.map((m) => m.ms)) * 10) / 10, "peak heap Δ MiB": median(results.map((m) => m.heapMiB)) });
     }
     report.table("loadPipelines: time to reject a hostile file", hostileRows);
+
+    const boundedRows: Record<string, string | number>[] = [];
+    for (const [i, hostileCase] of HOSTILE_CASES.entries()) {
+      const dir = join(base, `bounded-${i}`);
+      await mkdir(dir);
+      await hostileCase.build(dir);
+      const m = measureInChild(dir);
+      boundedRows.push({
+        input: hostileCase.label,
+        outcome: m.outcome,
+        "load+plan+render ms": Math.round(m.ms),
+        "peak RSS MiB": Math.round(m.maxRssMiB),
+      });
+      await rm(dir, { recursive: true, force: true });
+    }
+    report.table("bounded resources: hostile folders, one child process each", boundedRows);
+    report.note("Peak RSS is the whole child's (Node and tsx included; see the baseline row). Target: under 2 s and 300 MiB each.");
   } finally {
     await rm(base, { recursive: true, force: true });
   }

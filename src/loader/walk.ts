@@ -8,7 +8,7 @@
 // the walk exponential (25 folders of two links each would be 2^25 paths).
 import { readdir, realpath, stat } from "node:fs/promises";
 import type { Dirent } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, join, relative } from "node:path";
 import { describeFsError } from "./read-file.js";
 import type { PathMatcher } from "./glob.js";
 import type { Limiter } from "./limit.js";
@@ -171,13 +171,14 @@ export async function walkFolder(options: WalkOptions): Promise<WalkResult> {
   };
 
   await visit(root, "", [realRoot]);
-  // Which way was walked first depends on timing; the report does not: it
-  // names, for every folder reached more than once, each way but the first
-  // in sorted order.
+  // Which way was walked first depends on timing; the report does not: for
+  // every folder reached more than once it keeps the folder's own path (else
+  // the first in sorted order) and reports each other way.
   const ways = new Map<string, string[]>();
   for (const { path, real } of again) ways.set(real, [...(ways.get(real) ?? [walked.get(real)!]), path]);
-  for (const list of ways.values()) {
-    list.sort();
+  for (const [real, list] of ways) {
+    const own = (path: string) => relative(root, path) === relative(realRoot, real);
+    list.sort((a, b) => (own(a) !== own(b) ? (own(a) ? -1 : 1) : a < b ? -1 : a > b ? 1 : 0));
     for (const path of list.slice(1)) {
       fail("DUPLICATE_FOLDER", path, `leads to a folder already loaded as ${display(list[0]!)}; a folder is loaded once (remove the extra symlink, or exclude it)`);
     }
