@@ -22,30 +22,35 @@ afterAll(async () => {
 
 type Violation = TrialReport["violations"][number];
 
-/** Open kinds: a violation matching one is reported, not failed (until the library is fixed). */
+/** Open kinds: a violation matching one is reported, not failed (until the library is fixed). Each has a named example. */
 export const KNOWN_OPEN: { example: string; matches: (v: Violation, trial: TrialReport, scenario: AdversaryScenario) => boolean }[] = [
   {
-    // The plan trusts an empty 200 listing: everything looks new.
-    example: "empty listing",
+    example: "empty listing, sync: ... (the plan trusts an empty 200 listing)",
     matches: (v, trial) => trial.acts.some((a) => a.move === "empty-list" && a.run === v.run),
   },
   {
-    example: "a CreatePipeline whose answer was lost",
-    matches: (v, _t, s) => v.invariant === "I3" && /INSERT it, but the result does not list it/.test(v.text) && s.faults.kinds.includes("drop_after") && s.faults.rate > 0,
+    example: "sync: a pipeline the plan leaves unchanged, deleted by the second writer after our listing, is re-created by the sync",
+    matches: (v, trial, s) =>
+      s.mode === "sync" &&
+      ((v.invariant === "I2" && /re-created/.test(v.text)) ||
+        (v.invariant === "I3" && /INSERT it, but the result does not list it/.test(v.text) && trial.violations.some((w) => w.run === v.run && /re-created/.test(w.text)))),
   },
   {
-    example: "re-created after the second writer deleted it",
-    matches: (v, trial) =>
-      (v.invariant === "I2" && /re-created/.test(v.text)) ||
-      (v.invariant === "I3" && /INSERT it, but the result does not list it/.test(v.text) && trial.violations.some((w) => w.run === v.run && /re-created/.test(w.text))),
+    example: "sync: a pipeline the plan leaves unchanged, moved to another source just before the sync, is taken back",
+    matches: (v, trial, s) =>
+      s.mode === "sync" && trial.acts.some((a) => a.run === v.run && a.move === "move" && /^moved \S+ to (?!git\/ns)/.test(a.detail) && v.text.startsWith(`${a.name}:`)),
   },
   {
-    example: "moved out of the scope just before the sync",
-    matches: (v, trial) => trial.acts.some((a) => a.run === v.run && a.move === "move" && /^moved \S+ to (?!git\/ns)/.test(a.detail) && v.text.startsWith(`${a.name}:`)),
+    example: "VERIFY_FAILED hides the overwrite / the history cannot be read",
+    matches: (v, trial) => (v.invariant === "I2" || v.invariant === "I3") && trial.runs.some((r) => r.run === v.run && r.error === "VERIFY_FAILED"),
   },
   {
-    example: "created in the scope just before the sync, deleted by it",
-    matches: (v, trial) => trial.acts.some((a) => a.run === v.run && a.move === "add-to-scope" && v.text.startsWith(`${a.name}:`)),
+    example: "sync: a pipeline the plan deletes, deleted by the second writer first: the result claims the delete",
+    matches: (v, _t, s) => s.mode === "sync" && v.invariant === "I3" && /listed as deleted, but no write of ours/.test(v.text),
+  },
+  {
+    example: "fallback: the listing before the held-back deletes times out: a bare error",
+    matches: (v, trial) => v.invariant === "I3" && /gave no result/.test(v.text) && trial.runs.some((r) => r.run === v.run && /^\d+$/.test(r.error ?? "")),
   },
 ];
 
