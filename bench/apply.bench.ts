@@ -81,6 +81,7 @@ async function naiveApply(client: FleetClient, desired: PipelineSpec[]): Promise
 function minimumCalls(s: Scenario, workflow: Workflow): number {
   const changes = s.creates + s.updates + s.deletes;
   const sync = 1 + (changes > 0 ? 1 : 0);
+  // Fallback: one CreatePipeline or UpdatePipeline per change, one bulk delete.
   if (workflow === "fallback") return 1 + (s.deletes > 0 ? 1 : 0) + s.creates + s.updates;
   return sync;
 }
@@ -88,7 +89,7 @@ function minimumCalls(s: Scenario, workflow: Workflow): number {
 /** The least wall time the latency alone allows: calls on the critical path × latency. */
 function latencyBoundS(workflow: Workflow, byMethod: Record<string, number>, requests: number): number {
   if (workflow !== "fallback") return (requests * LATENCY_MS) / 1000;
-  const upserts = byMethod["UpsertPipeline"] ?? 0;
+  const upserts = (byMethod["UpsertPipeline"] ?? 0) + (byMethod["CreatePipeline"] ?? 0) + (byMethod["UpdatePipeline"] ?? 0);
   const serial = requests - upserts;
   return ((serial + Math.ceil(upserts / FALLBACK_CONCURRENCY)) * LATENCY_MS) / 1000;
 }
@@ -164,7 +165,7 @@ export default async function applyBench(report: Reporter): Promise<void> {
     })),
   );
   report.note(
-    "API calls: sync and fallback list once (plan and stale check share the listing), write, and list once more to verify; naive lists once and upserts every pipeline, with no verification.",
+    "API calls: sync and fallback list once (plan and stale check share the listing), write, list once more to verify, and read the revision history once to check that no other writer's work was replaced (fallback with deletes after writes also lists again right before deleting); naive lists once and upserts every pipeline, with no verification.",
   );
   report.note(
     "minimum: one listing plus the writes, no read-back (sync: one SyncPipelines; fallback: one bulk delete and one upsert per create or update; naive: the best strategy's). HTTP requests include retries.",

@@ -175,7 +175,7 @@ export interface ApplyOptions {
    * How the writes are checked after the fact against the revision history:
    * `stack` reads the whole history in one ListPipelinesRevisions; `pipeline`
    * reads each written pipeline's history (one call per write); `auto`
-   * (default) takes `pipeline` for a fallback of at most 3 writes and `stack`
+   * (default) takes `pipeline` for a fallback of one write and `stack`
    * otherwise (a sync's deletes are seen only in the stack's history); `off`
    * skips the check and with it the detection of overwrites.
    */

@@ -87,7 +87,6 @@ describe("applyPlan, fallback mode", () => {
     const plan = await planFor(svc, desired);
     const progress: ApplyProgress[] = [];
     const result = await applyPlan(svc.client, plan, { mode: "fallback", onProgress: (p) => progress.push(p) });
-    const changeId = svc.pipelines().find((p) => p.name === "change")!.id!;
     const calls = svc.calls.map((c) => c.method + (c.key ? `:${c.key}` : ""));
     expect(calls.slice(0, 6)).toEqual([
       "ListPipelines",
@@ -97,10 +96,9 @@ describe("applyPlan, fallback mode", () => {
       "BulkDeletePipelines",
       "ListPipelines",
     ]);
-    // Three writes: each written pipeline's own history is read, one call each.
-    const goneId = "3";
-    expect(calls.slice(6).sort()).toEqual([`ListPipelineRevisions:${changeId}`, `ListPipelineRevisions:${goneId}`, "ListPipelineRevisions:6"].sort());
-    expect(result.historyCheck).toBe("pipeline");
+    // Three writes: the stack's history in one call.
+    expect(calls.slice(6)).toEqual(["ListPipelinesRevisions"]);
+    expect(result.historyCheck).toBe("stack");
     expect(result.deleteStrategy).toBe("bulk");
     expect(result.changes).toEqual({ created: ["fresh"], updated: ["change"], deleted: ["gone"], takenOver: [] });
     expect(result.verification?.ok).toBe(true);
@@ -156,6 +154,20 @@ describe("applyPlan, fallback mode", () => {
     expect(rerun.alreadyDone).toEqual(["a1", "a3", "change", "fresh"]);
     expect(rerun.changes).toMatchObject({ created: ["a2"], deleted: ["gone"] });
     expect(rerun.verification?.ok).toBe(true);
+  });
+
+  it("checks one write against that pipeline's own history, several against the stack's", async () => {
+    const svc = seeded();
+    const gone = { name: "gone", contents: "// gone\n" };
+    const plan = await planFor(svc, [spec("keep"), spec("change", "// new\n"), gone]);
+    const result = await applyPlan(svc.client, plan, { mode: "fallback" });
+    expect(result.historyCheck).toBe("pipeline");
+    expect(svc.calls.filter((c) => c.method.startsWith("ListPipeline") && c.method.includes("Revisions")).map((c) => `${c.method}:${c.key}`)).toEqual([
+      `ListPipelineRevisions:${svc.pipelines().find((p) => p.name === "change")!.id}`,
+    ]);
+    const off = await applyPlan(svc.client, await planFor(svc, [spec("keep"), spec("change", "// newer\n"), gone]), { mode: "fallback", historyCheck: "off" });
+    expect(off.historyCheck).toBeUndefined();
+    expect(svc.calls.some((c) => c.method.includes("Revisions"))).toBe(false);
   });
 
   it("takes over an allowed pipeline made by hand, moving it into the scope", async () => {
