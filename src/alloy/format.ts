@@ -38,6 +38,8 @@ const INFINITY: Loc = { offset: Number.MAX_SAFE_INTEGER, line: Number.MAX_SAFE_I
 export interface FormatOutput {
   text: string;
   warnings: AlloyDiagnostic[];
+  /** Whether another run may change the text (see formatSource). */
+  unstable: boolean;
 }
 
 /** Formats a parsed file whose source had no diagnostics. */
@@ -46,7 +48,10 @@ export function printFile(file: AlloyFile, src: Uint8Array, lineStarts: readonly
   p.statements(file.body);
   p.finish();
   const text = trimBlanks(alignCells(p.output()));
-  return { text: text + "\n", warnings: p.warnings };
+  // Comments are placed by estimated positions, and a run can put one in a
+  // slot from which the next run places it elsewhere: with comments, any
+  // change may need another pass.
+  return { text: text + "\n", warnings: p.warnings, unstable: p.unstable || file.comments.length > 0 };
 }
 
 /** Formats source text: the text, or the syntax errors. Warnings (deviations) come with the text. */
@@ -62,17 +67,22 @@ export function formatSource(src: Uint8Array, filename?: string): { text?: strin
   // it again until it is stable, so that our output is always canonical
   // (it is also where repeated `alloy fmt` runs end). Inputs that upstream
   // formats in one run are unaffected: their output is already stable.
+  // The printer flags the outputs that may not be (any with comments, and a
+  // statement or field value that spans lines differently than in the
+  // source); only those pay for another pass, and only when they changed.
   let text = first.text;
+  let unstable = first.unstable;
   let input = src;
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
+  for (let pass = 0; pass < MAX_PASSES && unstable; pass++) {
     const bytes = encoder.encode(text);
     if (sameBytes(bytes, input)) break;
     const again = parse(bytes, filename);
     if (again.diagnostics.length > 0) break;
-    const next = printFile(again.file, bytes, again.lineStarts, filename).text;
+    const next = printFile(again.file, bytes, again.lineStarts, filename);
     input = bytes;
-    if (next === text) break;
-    text = next;
+    if (next.text === text) break;
+    text = next.text;
+    unstable = next.unstable;
   }
   return { text, diagnostics: first.warnings };
 }
@@ -88,6 +98,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 class Printer {
   readonly warnings: AlloyDiagnostic[] = [];
+  /** The output may format differently on another run (see formatSource). */
+  unstable = false;
+  /** Output line of the text written last (1-based). */
+  private outLine = 1;
 
   private readonly chunks: string[] = [];
   private atLineStart = true;
@@ -199,6 +213,21 @@ class Printer {
     this.empty = false;
     const c = s.charCodeAt(s.length - 1);
     this.atLineStart = c === 0x0a || c === 0x0c;
+    if (s.length === 1) {
+      if (this.atLineStart) this.outLine++;
+    } else {
+      for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", i + 1)) this.outLine++;
+      for (let i = s.indexOf("\f"); i >= 0; i = s.indexOf("\f", i + 1)) this.outLine++;
+    }
+  }
+
+  /**
+   * Notes whether a statement or field value spans lines in the output as
+   * it did in the source; when it does not, the next run may decide
+   * alignment differently (see formatSource).
+   */
+  private checkSpan(sourceMultiLine: boolean, outStart: number): void {
+    if (sourceMultiLine !== (this.outLine !== outStart)) this.unstable = true;
   }
 
   private writeWs(w: Ws): void {
@@ -320,14 +349,18 @@ class Printer {
       const s = list[i]!;
       if (i > 0 && s.kind === "Block") this.ws(Ws.Formfeed);
       else if (i > 0 && this.stmtStartLine(s) - this.stmtEndLine(list[i - 1]!) > 1) this.ws(Ws.Formfeed);
+      const multiLine = this.stmtStartLine(s) !== this.stmtEndLine(s);
       if (s.kind === "Attribute") {
         this.text(s.name.name, s.name.pos);
+        const outStart = this.outLine;
         this.ws(Ws.Vtab);
         this.text("=");
         this.ws(Ws.Blank);
         this.expr(s.value);
+        this.checkSpan(multiLine, outStart);
       } else {
         this.text(s.name.join("."), s.namePos);
+        const outStart = this.outLine;
         if (s.label !== "" && s.labelPos) {
           this.ws(Ws.Blank);
           this.text(goQuote(s.label), s.labelPos);
@@ -343,8 +376,9 @@ class Printer {
         }
         this.ws(Ws.Unindent);
         this.text("}", s.rbrace);
+        this.checkSpan(multiLine, outStart);
       }
-      this.ws(this.stmtStartLine(s) !== this.stmtEndLine(s) ? Ws.Formfeed : Ws.Newline);
+      this.ws(multiLine ? Ws.Formfeed : Ws.Newline);
     }
   }
 
@@ -439,8 +473,10 @@ class Printer {
       this.objectKey(f);
       this.ws(Ws.Vtab);
       this.text("=");
+      const outStart = this.outLine;
       this.ws(Ws.Blank);
       this.expr(f.value);
+      this.checkSpan(startOf(f.value).line !== this.endLine(f.value), outStart);
       if (i < fields.length - 1) this.text(",");
       prevLine = this.keyEndLine(f);
     }
