@@ -256,8 +256,8 @@ export function judgeRun(e: RunEvidence): Verdict {
     const key = visibleKey(now);
     if (key === visibleKey(was)) continue;
     if (theirs.has(name) && key === visibleKey(theirs.get(name))) continue;
-    // A planned delete: in the scope at the start, not desired, gone now.
-    if (now === undefined && !desired.has(name) && inScope(was, e.scope)) continue;
+    // A planned delete: in the scope at the start or when the plan listed it, not desired, gone now.
+    if (now === undefined && !desired.has(name) && (inScope(was, e.scope) || inScope(seen.get(name)?.pipeline, e.scope))) continue;
     if (isDesired(now, desired.get(name), e.scope)) {
       if (was === undefined || inScope(was, e.scope) || takeoverAllowed(name) || outsideTouched.has(name) || clobbered.has(name)) continue;
       if (failed && names(report, name)) continue;

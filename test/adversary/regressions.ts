@@ -238,10 +238,21 @@ export const REGRESSIONS: RegressionExample[] = [
     found: "convergence bench (no second writer), fallback seed 1008, shrunk by hand",
     open: ["I3"],
     scenario: scenario(
-      { mode: "fallback", scoped: [{ matchers: team, enabled: true, fate: "delete" }], creates: [{ matchers: team, enabled: true, allowTakeover: false }] },
+      { mode: "fallback", scoped: [{ matchers: team, enabled: true, fate: "delete" }], creates: [{ matchers: team, enabled: true, allowTakeover: false }], clientTimeoutMs: 500 },
       [],
       // Seed 2: the first listing passes, the second is held past the client's deadline.
       { rate: 0.5, seed: 2, kinds: ["timeout"], methods: ["ListPipelines"] },
+    ),
+  },
+  {
+    name: "sync: the SyncPipelines answer and the read-back are both held past the deadline: the writes that took effect are not listed",
+    found: "convergence bench, second writer, sync seeds 1058 and 1072, shrunk by hand (the second writer plays no part)",
+    open: ["I3"],
+    scenario: scenario(
+      { scoped: [{ matchers: team, enabled: true, fate: "edit-contents" }], clientTimeoutMs: 500 },
+      [],
+      // Seed 4: the first listing passes; the sync and the next listing are held.
+      { rate: 0.5, seed: 4, kinds: ["timeout"], methods: ["SyncPipelines", "ListPipelines"] },
     ),
   },
   {

@@ -48,6 +48,8 @@ export interface AdversaryScenario {
   mode: "sync" | "fallback";
   /** Fallback writes in flight (library entry points only). */
   concurrency: 1 | 4;
+  /** The library client's call deadline (default 5000 ms); short for examples with answers held past it. */
+  clientTimeoutMs?: number;
   /** `methods`: only these RPCs get faults (default all). */
   faults: { rate: number; seed: number; kinds: FaultKindUsed[]; methods?: string[] };
   secondWriter: {

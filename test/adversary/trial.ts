@@ -184,7 +184,7 @@ export async function runAdversaryTrial(harness: AdversaryHarness, scenario: Adv
     ...(concrete.allowTakeover.length > 0 ? { allowTakeover: concrete.allowTakeover } : {}),
   };
   const desired = specsOf(concrete);
-  const client = createFleetClient({ baseUrl: emulator.url, rateLimit: false, timeoutMs: 5_000, retry: { initialDelayMs: 1, maxDelayMs: 5 } });
+  const client = createFleetClient({ baseUrl: emulator.url, rateLimit: false, timeoutMs: scenario.clientTimeoutMs ?? 5_000, retry: { initialDelayMs: 1, maxDelayMs: 5 } });
   const report: TrialReport = { runs: [], acts: writer.acts, violations: [] };
   const dir = scenario.entry === "cli-plan" ? await tempDir("fleet-adversary-") : undefined;
   const env = { FLEET_URL: emulator.url };
