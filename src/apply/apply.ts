@@ -36,17 +36,24 @@ export async function applyPlan(client: PipelinesClient, plan: SyncPlan, options
   const started = now();
   assertApplicable(plan);
   const calls = new CallLog();
+  // A plan made apart (a saved plan, another job) may be old: the history
+  // since it was made is read before writing. It is read before the listing,
+  // so that the listing the writes rely on is as recent as can be.
+  const hasChanges = plan.actions.some((a) => a.kind !== "noop");
+  const history =
+    hasChanges && plan.snapshotAt !== undefined && options.historyCheck !== "off"
+      ? await readHistory(client, calls, "stack", [], options.signal)
+      : undefined;
   const snapshot = await listSnapshot(client, calls, options.signal);
-  // A plan made apart (a saved plan, another job) may be old: its history since then is read before writing.
-  return executePlan(client, plan, snapshot.pipelines, options, { calls, started, now, planIsFresh: false });
+  return executePlan(client, plan, snapshot.pipelines, options, { calls, started, now, ...(history ? { history } : {}) });
 }
 
 export interface ExecutionContext {
   calls: CallLog;
   started: number;
   now: () => number;
-  /** True when the plan was made on `remoteNow` itself a moment ago (syncPipelines): no history to read first. */
-  planIsFresh: boolean;
+  /** The stack's history, read just before `remoteNow` (absent when the plan was made on `remoteNow` itself). */
+  history?: RemoteRevision[];
 }
 
 /** The apply after the listing: shared with `syncPipelines`, which has just listed. */
@@ -69,13 +76,8 @@ export async function executePlan(
   const concurrency = resolveConcurrency(options.concurrency, DEFAULT_CONCURRENCY);
   const { signal } = options;
   const work = remainingWork(plan.desired, plan.scope, remoteNow);
-  const hasWork = work.upserts.length + work.deletes.length > 0;
 
-  let history: RemoteRevision[] | undefined;
-  if (hasWork && !ctx.planIsFresh && plan.snapshotAt !== undefined && historyOption !== "off") {
-    history = await readHistory(client, ctx.calls, "stack", [], signal);
-  }
-  const assessment = assessStaleness(plan, remoteNow, { revisions: history, force: options.force });
+  const assessment = assessStaleness(plan, remoteNow, { revisions: ctx.history, force: options.force });
   if (assessment.finding?.blocking === true) {
     const f = assessment.finding;
     throw new ApplyError("STALE_PLAN", `STALE_PLAN: ${f.message}; ${f.hint}`, { finding: f });

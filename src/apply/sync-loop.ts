@@ -130,6 +130,6 @@ export async function syncPipelines(client: FleetClient, options: SyncPipelinesO
   await options.onPlan?.(plan);
   if (options.dryRun === true) return { plan, warnings };
   assertApplicable(plan);
-  const result = await executePlan(client, plan, remote, options, { calls, started, now, planIsFresh: true });
+  const result = await executePlan(client, plan, remote, options, { calls, started, now });
   return { plan, warnings, result };
 }
