@@ -258,7 +258,7 @@ export async function runAdversaryTrial(harness: AdversaryHarness, scenario: Adv
   return report;
 }
 
-/** The stack's limit now, read through the store at the next call's hook (GetLimits would go through the faults). */
+/** The stack's limit now, from GetLimits as JSON (called with the faults off, before the run). */
 async function limitNow(harness: AdversaryHarness): Promise<number | undefined> {
   const res = await fetch(`${harness.emulator.url}/tenant.v1.TenantService/GetLimits`, {
     method: "POST",
