@@ -77,6 +77,17 @@ describe("Alloy errors in the folder", () => {
   });
 });
 
+it("an unformatted file is a warning naming it and the fmt command, not an error; a GitHub warning annotation", async () => {
+  await pipeline("spaces", 'local.file "a" {\n  filename = "/etc/hostname"\n}\n');
+  await pipeline("tabs", 'local.file "b" {\n\tfilename = "/etc/hostname"\n}\n');
+  const r = await cli(["validate", "--dir", "pipelines"], { GITHUB_ACTIONS: "true" });
+  expect(r.code).toBe(0);
+  expect(r.err).toContain("pipelines/spaces.alloy");
+  expect(r.err).toContain("fleet-pipelines fmt --write pipelines/spaces.alloy");
+  expect(r.err).not.toContain("pipelines/tabs.alloy");
+  expect(r.out + r.err).toMatch(/::warning file=pipelines\/spaces\.alloy,title=fleet-pipelines%3A UNFORMATTED::/);
+});
+
 describe("cross-pipeline dependencies", () => {
   it("plan: DEPENDENCY_MISSING blocks (exit 3) with the reference's file, line and column, and annotates it", async () => {
     await pipeline("reader", reader("base"));
