@@ -117,3 +117,14 @@ describe("fmt", () => {
     expect(await fmt("x.alloy")).toEqual({ code: 0, out: "\n", err: "" });
   });
 });
+
+describe("fmt on a terminal", () => {
+  it("prints the text exactly when redirected, with control characters defused on a terminal", async () => {
+    await ws.write("c.alloy", 'a = "\u001b[2J"\n');
+    expect((await fmt("c.alloy")).out).toBe('a = "\u001b[2J"\n');
+    const io = testIo({}, { cwd: ws.root, isTTY: true });
+    expect(await runCli(["fmt", "c.alloy"], io)).toBe(0);
+    expect(io.out()).not.toContain("\u001b");
+    expect(io.out()).toContain("[2J");
+  });
+});

@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { formatAlloy, formatAlloyDiagnostic, type AlloyDiagnostic } from "../../alloy/index.js";
 import { compileExcludes, createLimiter, displayPath, walkFolder } from "../../loader/index.js";
-import { safeText } from "../../pipelines/index.js";
+import { safeContentText, safeText } from "../../pipelines/index.js";
 import { UsageError, parseFlags, type CliCommand } from "../command.js";
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
@@ -115,7 +115,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       failed = true;
       continue;
     }
-    if (printOne && o.formatted !== undefined) io.stdout.write(o.formatted);
+    if (printOne && o.formatted !== undefined) {
+      // Redirected, the text must be exact; on a terminal, control characters in it must not act.
+      io.stdout.write(io.isTTY ? o.formatted.split("\n").map(safeContentText).join("\n") : o.formatted);
+    }
     if (o.changed) {
       changed = true;
       if (values.check || o.written) io.stdout.write(`${safeText(o.target.display)}\n`);
