@@ -27,3 +27,5 @@ export { InvalidPlanError, PLAN_VERSION, parsePlan } from "./parse.js";
 export { FINDING_CODES } from "./findings.js";
 export { nameListArgument, parseNameList } from "./flag-value.js";
 export type { CollectorInventoryEntry } from "./dependencies.js";
+export { checkDependencies, DEPENDENCY_CODES } from "./check-dependencies.js";
+export type { CheckDependenciesInput } from "./check-dependencies.js";

@@ -116,6 +116,28 @@ describe("cross-pipeline dependencies", () => {
     expect(without.out).not.toContain('"us-1"');
   });
 
+  it("validate --collectors: the folder against the service's pipelines and collectors", async () => {
+    emulator.seed({
+      pipelines: [{ name: "shared", contents: exporter, enabled: true, matchers: ['region="eu"'], source: { type: "terraform", namespace: "infra" } }],
+      collectors: [
+        { id: "eu-1", localAttributes: { env: "prod", region: "eu" } },
+        { id: "us-1", localAttributes: { env: "prod", region: "us" } },
+      ],
+    });
+    await pipeline("reader", reader("shared"), 'enabled: true\nmatchers: [env="prod"]\n');
+    const reach = await cli(["validate", "--dir", "pipelines", "--collectors"]);
+    expect(reach.code).toBe(0);
+    expect(reach.out).toContain("DEPENDENCY_REACH");
+    expect(reach.out).toContain('"us-1"');
+
+    await pipeline("lost", reader("nowhere"));
+    const missing = await cli(["validate", "--dir", "pipelines", "--collectors", "--json"]);
+    expect(missing.code).toBe(1);
+    const body = JSON.parse(missing.out) as { ok: boolean; dependencies: { code: string; names: string[]; files: string[]; line: number }[] };
+    expect(body.ok).toBe(false);
+    expect(body.dependencies.find((f) => f.code === "DEPENDENCY_MISSING")).toMatchObject({ names: ["lost", "nowhere"], files: ["pipelines/lost.alloy"], line: 3 });
+  });
+
   it("end to end: apply refuses to delete a pipeline another source reads, until the break is allowed by name", async () => {
     emulator.seed({
       pipelines: [

@@ -1,14 +1,15 @@
 // `fleet-pipelines validate`: local checks of every pipeline file, and with
 // --remote the service's own validation (validate_only: nothing is stored).
-import { validatePipelines, type RemoteValidationResult } from "../../apply/index.js";
+import { listCollectorInventory, validatePipelines, type RemoteValidationResult } from "../../apply/index.js";
+import { checkDependencies, type Finding } from "../../plan/index.js";
 import { LoadError, type LoadResult } from "../../loader/index.js";
 import { validateSpec, type SpecIssue } from "../../pipelines/index.js";
-import { displayName, safeText } from "../../render/index.js";
+import { displayName, renderFindingText, safeText } from "../../render/index.js";
 import { parseFlags, type CliCommand } from "../command.js";
 import { CONNECTION_FLAGS, CONNECTION_USAGE, clientFromFlags, refuseTokenFlag } from "../connection.js";
 import { EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
 import { folderFindings, reportFailure } from "../failure.js";
-import { annotation } from "../github.js";
+import { annotation, findingAnnotations } from "../github.js";
 import type { CliIo } from "../io.js";
 import { annotator, type OutputTarget } from "../output.js";
 import { FOLDER_FLAGS, SCOPE_FLAGS, loadFolder, requireDir, scopeFromFlags } from "../pipeline-flags.js";
@@ -25,6 +26,8 @@ Flags:
   --dir D                the folder of pipeline files (required)
   --exclude GLOB         skip matching files or folders; repeatable
   --remote               also validate on the service (needs the connection below)
+  --collectors           also check cross-pipeline dependencies against the pipelines
+                         and collectors on the service (needs the connection below)
   --namespace NS         with --remote: the source namespace to validate with (optional)
   --source T             git | terraform (default git)
   --json                 print the JSON result only
@@ -38,6 +41,7 @@ const flags = {
   ...SCOPE_FLAGS,
   ...CONNECTION_FLAGS,
   remote: { type: "boolean" },
+  collectors: { type: "boolean" },
   json: { type: "boolean" },
 } as const;
 
@@ -66,13 +70,23 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const local: SpecIssue[] = loaded.specs.flatMap((s) => validateSpec(s));
   const invalid = new Set(local.map((i) => i.name));
   let remote: RemoteValidationResult[] | undefined;
-  if (values.remote) {
-    const client = await clientFromFlags(values, io);
+  const client = values.remote || values.collectors ? await clientFromFlags(values, io) : undefined;
+  let dependencies: Finding[] | undefined;
+  if (client && values.collectors) {
+    const [listed, collectors] = await Promise.all([
+      client.pipelines.listPipelines({}, { signal: io.signal }),
+      listCollectorInventory(client, { signal: io.signal }),
+    ]);
+    const checkable = loaded.specs.filter((s) => !invalid.has(s.name));
+    dependencies = checkDependencies({ desired: checkable, remote: listed.pipelines, scope, collectors });
+  }
+  const dependencyProblems = (dependencies ?? []).filter((f) => f.blocking);
+  if (client && values.remote) {
     const checkable = loaded.specs.filter((s) => !invalid.has(s.name));
     remote = await validatePipelines(client, checkable, { signal: io.signal, ...(scope ? { scope } : {}) });
   }
   const rejected = (remote ?? []).filter((r) => !r.ok);
-  const ok = local.length === 0 && rejected.length === 0;
+  const ok = local.length === 0 && rejected.length === 0 && dependencyProblems.length === 0;
 
   annotate(
     local.flatMap((i) => (i.file ? [annotation("error", i.message, { file: i.file, ...(i.line !== undefined ? { line: i.line } : {}), title: "fleet-pipelines: INVALID_PIPELINE" })] : [])),
@@ -83,19 +97,22 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     ),
   );
 
+  annotate(findingAnnotations((dependencies ?? []).filter((f) => f.files.length > 0)));
+
   if (target.json) {
-    io.stdout.write(JSON.stringify({ ok, pipelines: loaded.specs.length, local, remote: remote ?? null }, null, 2) + "\n");
+    io.stdout.write(JSON.stringify({ ok, pipelines: loaded.specs.length, local, remote: remote ?? null, dependencies: dependencies ?? null }, null, 2) + "\n");
     return ok ? EXIT_OK : EXIT_ERROR;
   }
   for (const i of local) io.stdout.write(`${safeText(i.message)}\n`);
   for (const r of rejected) {
     io.stdout.write(`${r.file ? `${safeText(r.file)}: ` : ""}pipeline "${displayName(r.name)}": rejected by the service: ${safeText(r.code ?? "")}: ${safeText(r.message ?? "")}\n`);
   }
-  const where = values.remote ? "locally and on the service" : "locally";
+  for (const f of dependencies ?? []) io.stdout.write(renderFindingText(f).join("\n") + "\n");
+  const where = values.remote || values.collectors ? "locally and on the service" : "locally";
   io.stdout.write(
     ok
       ? `${loaded.specs.length} pipeline(s) valid (${where}).\n`
-      : `${local.length + rejected.length} problem(s) in ${loaded.specs.length} pipeline(s) (checked ${where}).\n`,
+      : `${local.length + rejected.length + dependencyProblems.length} problem(s) in ${loaded.specs.length} pipeline(s) (checked ${where}).\n`,
   );
   return ok ? EXIT_OK : EXIT_ERROR;
 }
