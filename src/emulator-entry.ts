@@ -56,6 +56,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 }
 
 export { FAULT_KINDS, FAULT_PHASES } from "./emulator/index.js";
+/** The emulator without the client helpers: what `Emulator` extends. */
+export type { EmulatorServer };
+// FleetClient and FleetClientOptions are the SDK's: import them from "fleet-pipelines".
 export type {
   BasicAuthCredentials,
   CollectorJson,
@@ -65,7 +68,6 @@ export type {
   EmulatorOptions,
   EmulatorSeed,
   EmulatorState,
-  EmulatorStore,
   FaultDecision,
   FaultKind,
   FaultOptions,

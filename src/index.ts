@@ -24,7 +24,7 @@ export type {
   SourceScope,
   SourceTypeName,
 } from "./pipelines/spec.js";
-export type { DiffField, FieldDiff, RemotePipeline, SourceRef } from "./pipelines/index.js";
+export type { DiffField, FieldDiff, NormalizedPipelineSpec, RemotePipeline, RemoteRevision, SourceRef } from "./pipelines/index.js";
 
 // --- matchers ---
 export {
@@ -72,6 +72,7 @@ export {
 } from "./plan/index.js";
 export type {
   ActionKind,
+  CollectorInventoryEntry,
   Finding,
   FindingCode,
   LimitSource,
@@ -120,6 +121,8 @@ export type {
 export { applyPlan, exportPipelines, previewCollectors, resolvePipelineLimit, syncPipelines, validatePipelines } from "./on-demand.js";
 // The class alone, so that `instanceof ApplyError` needs no apply layer.
 export { ApplyError } from "./apply/errors.js";
+// Parts of ApplyResult that the apply layer's index does not list (types only).
+export type { OverwrittenPipeline, SkippedWrite } from "./apply/types.js";
 export type {
   ApplyChanges,
   ApplyErrorCode,

@@ -29,8 +29,8 @@ async function burst(call: () => Promise<unknown>, n: number): Promise<void> {
 describe("startEmulator from fleet-pipelines/emulator", () => {
   it("gives a ready client: emu.client writes and reads on this emulator", async () => {
     const emu = await start();
-    const { pipeline } = await emu.client.pipelines.upsertPipeline({ pipeline: { name: "a", contents: "x", enabled: true } });
-    expect(pipeline?.id).not.toBe("");
+    const pipeline = await emu.client.pipelines.upsertPipeline({ pipeline: { name: "a", contents: "x", enabled: true } });
+    expect(pipeline.id).not.toBe("");
     const listed = await emu.client.pipelines.listPipelines({});
     expect(listed.pipelines.map((p) => p.name)).toEqual(["a"]);
     expect(emu.state().pipelines.map((p) => p.name)).toEqual(["a"]);
