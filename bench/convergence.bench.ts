@@ -73,7 +73,7 @@ export default async function convergenceBench(report: Reporter): Promise<void> 
       const seconds = (performance.now() - started) / 1000;
       const lost = outcomes.filter((o) => o.violations.length > 0);
       const dishonest = outcomes.filter((o) => o.dishonest.length > 0);
-      for (const o of [...lost, ...dishonest]) problems.push(`${mode} seed ${o.seed}: ${[...o.violations, ...o.dishonest].join("; ")}`);
+      for (const o of new Set([...lost, ...dishonest])) problems.push(`${mode} seed ${o.seed}: ${[...o.violations, ...o.dishonest].join("; ")}`);
       const rerunCounts = outcomes.filter((o) => o.converged && !o.convergedFirstTime).map((o) => o.runs - 1);
       rows.push({
         client: client.name,
