@@ -54,6 +54,7 @@ export interface ApplyFailure {
  * the previous state, ready to be written back.
  */
 export interface OverwrittenPipeline {
+  /** The pipeline's name. */
   name: string;
   /** The service's id of the pipeline that was replaced or deleted. */
   id: string;
@@ -70,8 +71,11 @@ export interface OverwrittenPipeline {
 
 /** A planned write this apply did not attempt, and why. */
 export interface SkippedWrite {
+  /** The pipeline's name. */
   name: string;
+  /** The write that was not made. */
   action: ActionKind;
+  /** Why it was held back. */
   reason: string;
 }
 

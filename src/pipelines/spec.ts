@@ -52,14 +52,23 @@ export interface PipelineSpec {
 
 /** A spec with every default applied: what is compared and what is sent. */
 export interface NormalizedPipelineSpec {
+  /** Unique within the stack. */
   name: string;
+  /** The configuration text, as written. */
   contents: string;
+  /** The matchers, as written (`[]` when none). */
   matchers: string[];
+  /** Whether collectors receive it. */
   enabled: boolean;
+  /** The configuration language. */
   configType: ConfigTypeName;
+  /** Free-form JSON kept with the pipeline. */
   metadata?: JsonObject;
+  /** The file the spec was read from, for messages. Never sent. */
   file?: string;
+  /** The file the contents were read from, when not `file`. Never sent. */
   contentsFile?: string;
+  /** The line of `file` where inline contents begin. Never sent. */
   contentsLine?: number;
 }
 
@@ -100,7 +109,9 @@ export interface RemotePipeline {
 
 /** One entry of the service's revision history, as plain data. */
 export interface RemoteRevision {
+  /** The service's id of this revision. */
   revisionId: string;
+  /** What the change was. */
   operation: "insert" | "update" | "delete" | "unspecified";
   /** RFC 3339, when the service sent it. */
   createdAt?: string;

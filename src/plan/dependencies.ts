@@ -15,6 +15,7 @@ import type { Finding, PlanAction, SyncPolicy } from "./types.js";
 
 /** One collector as the plan sees it: its id and the attributes matchers are evaluated on. */
 export interface CollectorInventoryEntry {
+  /** The collector's id. */
   id: string;
   /** Effective attributes (local and remote merged), as matchers see them. */
   attributes: Readonly<Record<string, string>>;
