@@ -1,10 +1,18 @@
 // Packs-and-loads check run by .ci/run: unpack the tarball next to the
-// installed dependencies and make sure ESM `import`, CJS `require` and the
-// CLI all load from it, exactly as a user's install would lay it out.
+// installed dependencies and make sure each entry point (fleet-pipelines,
+// fleet-pipelines/emulator, fleet-pipelines/gen) loads through ESM `import`
+// and CJS `require` with the same names, and that the CLI runs, exactly as a
+// user's install would lay it out.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+
+const ENTRIES = {
+  "fleet-pipelines": ["createFleetClient", "planSync", "parseMatcher", "ConnectError"],
+  "fleet-pipelines/emulator": ["startEmulator"],
+  "fleet-pipelines/gen": ["PipelineService", "CollectorService"],
+};
 
 const tarball = resolve(process.argv[2] ?? "");
 const root = mkdtempSync(join(tmpdir(), "fleet-pipelines-pack-"));
@@ -19,26 +27,48 @@ try {
     if (existsSync(target)) symlinkSync(target, join(root, "node_modules", dep));
   }
   const run = (args) => execFileSync(process.execPath, args, { cwd: root, encoding: "utf8" }).trim();
-  const esm = run(["--input-type=module", "-e", "import * as m from 'fleet-pipelines'; import * as g from 'fleet-pipelines/gen'; console.log(typeof m.createFleetClient, typeof g.PipelineService)"]);
-  const cjs = run(["-e", "const m = require('fleet-pipelines'); const g = require('fleet-pipelines/gen'); console.log(typeof m.createFleetClient, typeof g.PipelineService)"]);
-  // The error classes: a converted ConnectError and an error thrown by the resource API (a refused
-  // connection) are instances of the classes the same build exports, in ESM and in CJS.
-  const errors =
-    "const e = m.toFleetError(new m.ConnectError('x', m.Code.NotFound));" +
-    "const fleet = m.createFleetClient({ baseUrl: 'http://127.0.0.1:9', retry: false, rateLimit: false });" +
-    "fleet.pipelines.list().then(() => console.log('no error'), (err) => console.log([e instanceof m.NotFoundError, e instanceof m.FleetError," +
-    " err instanceof m.UnavailableError, err instanceof m.FleetApiError, err instanceof m.FleetError, err.cause instanceof m.ConnectError].join(' ')));";
-  const esmErrors = run(["--input-type=module", "-e", `import * as m from 'fleet-pipelines'; ${errors}`]);
-  const cjsErrors = run(["-e", `const m = require('fleet-pipelines'); ${errors}`]);
-  for (const [what, got] of [["import", esmErrors], ["require", cjsErrors]]) {
-    if (got !== "true true true true true true") throw new Error(`error classes of the ${what} build: instanceof gave "${got}"`);
+  const names = JSON.stringify(Object.keys(ENTRIES));
+
+  // Every entry, both ways: the sorted export names (after touching each, so the lazy CJS getters load).
+  const esm = JSON.parse(
+    run([
+      "--input-type=module",
+      "-e",
+      `const out = {}; for (const e of ${names}) { const m = await import(e); out[e] = Object.keys(m).filter((k) => k !== "default").sort(); for (const k of out[e]) void m[k]; } console.log(JSON.stringify(out));`,
+    ]),
+  );
+  const cjs = JSON.parse(
+    run(["-e", `const out = {}; for (const e of ${names}) { const m = require(e); out[e] = Object.keys(m).sort(); for (const k of out[e]) if (m[k] === undefined) throw new Error(e + "." + k + " is undefined"); } console.log(JSON.stringify(out));`]),
+  );
+  for (const [entry, wanted] of Object.entries(ENTRIES)) {
+    const missing = wanted.filter((name) => !esm[entry].includes(name));
+    if (missing.length > 0) throw new Error(`import("${entry}") lacks ${missing.join(", ")}`);
+    if (JSON.stringify(esm[entry]) !== JSON.stringify(cjs[entry])) {
+      const onlyEsm = esm[entry].filter((n) => !cjs[entry].includes(n));
+      const onlyCjs = cjs[entry].filter((n) => !esm[entry].includes(n));
+      throw new Error(`${entry}: import and require export different names (import only: ${onlyEsm.join(", ") || "-"}; require only: ${onlyCjs.join(", ") || "-"})`);
+    }
   }
-  const version = run([join(pkgDir, "dist", "cli.js"), "--version"]);
-  for (const [what, got, want] of [["import", esm, "function object"], ["require", cjs, "function object"]]) {
-    if (got !== want) throw new Error(`${what} of the packed package gave "${got}", expected "${want}"`);
-  }
+
+  // The CJS emulator entry shares the SDK's classes (its client is the SDK's).
+  const shared = run([
+    "-e",
+    `const sdk = require("fleet-pipelines"); const emu = require("fleet-pipelines/emulator");
+     emu.startEmulator().then(async (e) => { let ok; try { ok = e.client.baseUrl === e.url && (await e.client.pipelines.listPipelines({})).pipelines.length === 0; } finally { await e.stop(); } console.log(ok, typeof sdk.createFleetClient); });`,
+  ]);
+  if (shared !== "true function") throw new Error(`require("fleet-pipelines/emulator") client gave "${shared}"`);
+
+  const cli = join(pkgDir, "dist", "cli.js");
+  const version = run([cli, "--version"]);
   if (!/^\d+\.\d+\.\d+/.test(version)) throw new Error(`fleet-pipelines --version printed "${version}"`);
-  console.log(`packed package loads: import ok, require ok, error classes ok, cli ${version}`);
+  // Help comes from cli-help.json without loading the command: it must be there and current.
+  const help = JSON.parse(readFileSync(join(pkgDir, "dist", "cli-help.json"), "utf8"));
+  const planHelp = run([cli, "plan", "--help"]);
+  if (planHelp !== help.commands.plan.trim() || !planHelp.startsWith("Usage: fleet-pipelines plan")) {
+    throw new Error(`fleet-pipelines plan --help printed something else than the plan command's help:\n${planHelp.slice(0, 200)}`);
+  }
+  const counts = Object.entries(esm).map(([e, n]) => `${e} ${n.length}`).join(", ");
+  console.log(`packed package loads: import = require for ${counts}; cli ${version}, help for ${Object.keys(help.commands).length} commands`);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
