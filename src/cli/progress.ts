@@ -1,7 +1,7 @@
 // A one-line progress indicator for applies that take more than a moment.
 // Only on a TTY, only after `delayMs`, redrawn in place, erased at the end.
 import type { ApplyProgress } from "../apply/index.js";
-import { safeText } from "../render/index.js";
+import { displayName } from "../render/index.js";
 import type { CliOutput } from "./io.js";
 
 export interface ProgressLine {
@@ -22,7 +22,7 @@ export function createProgressLine(
   return {
     update(event) {
       if (now() - started < delayMs) return;
-      const what = event.name ? `${event.action} ${safeText(event.name)}` : event.action;
+      const what = event.name ? `${event.action} ${displayName(event.name)}` : event.action;
       const width = 30;
       const filled = event.total > 0 ? Math.round((event.done / event.total) * width) : width;
       const bar = "#".repeat(filled) + ".".repeat(width - filled);

@@ -28,7 +28,9 @@ export function rootUsage(): string {
     "  -v, --version  print the version",
     "",
     "Environment: FLEET_URL, FLEET_USER (stack id), FLEET_TOKEN.",
-    "Exit codes: 0 success, 1 error, 2 changes present, 3 blocked by a safety check.",
+    "Exit codes: 0 success, 1 could not run (flags, network, auth, server), 2 changes present,",
+    "3 blocked (a problem in the folder's files, or a safety check). With --json, stdout holds",
+    "one JSON document, failures included.",
   ].join("\n");
 }
 

@@ -69,7 +69,6 @@ function expectOwnAnnotations(lines: string[], label: string): void {
   }
 }
 
-const scope = { type: "git", namespace: "repo" } as const;
 
 describe("no raw control character or workflow command through any renderer", () => {
   it("plan text and Markdown, findings, with hostile names, files, matchers and namespaces", () => {

@@ -55,7 +55,8 @@ ${CONNECTION_USAGE}
 
 Exit codes: 0 applied (or nothing to do), 1 error (the apply is idempotent:
 run it again to converge), 2 changes were applied (--detailed-exitcode),
-3 blocked by a safety check (nothing was written).`;
+3 blocked by a problem in the folder's files or a safety check (nothing was
+written). With --json, stdout holds one JSON document, failures included.`;
 
 const flags = {
   ...FOLDER_FLAGS,

@@ -30,7 +30,8 @@ ${SCOPE_USAGE}
 
 ${CONNECTION_USAGE}
 
-Exit codes: 0 no drift, 1 error, 2 drift found.`;
+Exit codes: 0 no drift, 1 could not run, 2 drift found, 3 the folder's files
+have problems (findings with file and line).`;
 
 const flags = {
   ...FOLDER_FLAGS,

@@ -41,7 +41,8 @@ ${OUTPUT_USAGE}
 ${CONNECTION_USAGE}
 
 Exit codes: 0 planned (no changes, or changes without --detailed-exitcode),
-1 error, 2 changes present (--detailed-exitcode), 3 blocked by a safety check.
+1 could not run, 2 changes present (--detailed-exitcode), 3 blocked by a problem
+in the folder's files (findings with file and line) or a safety check.
 Under GITHUB_ACTIONS=true, findings become annotations on their files and the
 Markdown plan is appended to the job summary.`;
 
