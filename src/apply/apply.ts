@@ -10,12 +10,12 @@ import { assertApplicable, assessStaleness } from "../plan/index.js";
 import { CallLog, resolveConcurrency } from "./calls.js";
 import { ApplyError } from "./errors.js";
 import { executeFallback } from "./fallback.js";
-import { findOverwrites, readHistory, type HistoryMode, type WriteRecord } from "./overwrites.js";
-import { atTarget, listRemote, listSnapshot, remainingWork, type PipelinesClient, type RemainingWork } from "./remote.js";
+import { attributeSync, findOverwrites, readHistory, type HistoryMode, type WriteRecord } from "./overwrites.js";
+import { atTarget, listRemote, listSnapshot, remainingWork, type PipelinesClient, type RemainingWork, type UpsertKind } from "./remote.js";
 import { executeSync } from "./sync.js";
 import type { ApplyChanges, ApplyFailure, ApplyMode, ApplyOptions, ApplyResult, OverwrittenPipeline, Verification } from "./types.js";
 import { verifyScope } from "./verify.js";
-import { DEFAULT_CONCURRENCY, record, type Outcome } from "./outcome.js";
+import { DEFAULT_CONCURRENCY, emptyChanges, record, type Outcome } from "./outcome.js";
 
 /**
  * Fallbacks of at most this many writes read each pipeline's history (one
@@ -45,15 +45,25 @@ export async function applyPlan(client: PipelinesClient, plan: SyncPlan, options
       ? await readHistory(client, calls, "stack", [], options.signal)
       : undefined;
   const snapshot = await listSnapshot(client, calls, options.signal);
-  return executePlan(client, plan, snapshot.pipelines, options, { calls, started, now, ...(history ? { history } : {}) });
+  return executePlan(client, plan, snapshot.pipelines, options, {
+    calls,
+    started,
+    now,
+    ...(history ? { history } : {}),
+    ...(snapshot.listedAt ? { listedAt: snapshot.listedAt } : {}),
+  });
 }
 
 export interface ExecutionContext {
   calls: CallLog;
   started: number;
   now: () => number;
-  /** The stack's history, read just before `remoteNow` (absent when the plan was made on `remoteNow` itself). */
+  /** The stack's history, read just before `remoteNow`, for the stale check of a plan made apart. */
   history?: RemoteRevision[];
+  /** The stack's history read before `remoteNow` only to tell a sync's revisions apart (syncPipelines). */
+  historyBefore?: RemoteRevision[];
+  /** The service's time of `remoteNow` (its Date header): a sync's revisions come after it. */
+  listedAt?: string;
 }
 
 /** The apply after the listing: shared with `syncPipelines`, which has just listed. */
@@ -109,20 +119,24 @@ export async function executePlan(
 
   let overwritten: OverwrittenPipeline[] = [];
   let historyUsed: HistoryMode | undefined;
-  if (!aborted && after !== undefined && historyMode !== undefined && outcome.writes.length > 0) {
-    const writes = withCurrentIds(outcome.writes, after);
+  // Checked even when the read-back failed: an overwrite must not hide behind VERIFY_FAILED.
+  if (!aborted && historyMode !== undefined && (outcome.writes.length > 0 || outcome.pendingWrites.length > 0)) {
+    const writes = withCurrentIds([...outcome.writes, ...outcome.pendingWrites], after ?? []);
     try {
       const ids = writes.flatMap((w) => (w.id === undefined ? [] : [w.id]));
       const revisions = await readHistory(client, ctx.calls, historyMode, ids, signal);
       historyUsed = historyMode;
-      overwritten = findOverwrites(
-        writes,
-        revisions,
-        plan.scope,
-        mode === "sync"
-          ? { plannedDeletes: new Set(work.deletes.map((d) => d.name)), desired: new Set(plan.desired.map((d) => d.name)) }
-          : undefined,
-      );
+      if (mode === "sync" && historyMode === "stack") {
+        const before = new Set((ctx.history ?? ctx.historyBefore ?? []).map((r) => r.revisionId));
+        const attribution = attributeSync(revisions, plan.desired, remoteNow, plan.scope, { before, since: ctx.listedAt });
+        overwritten = attribution.overwritten;
+        // A history that shows no run of the sync's revisions (a service that keeps none) leaves the plan's account.
+        if (!outcome.failures.some((f) => f.action === "sync") && attribution.written.size > 0) {
+          recordSyncEffects(outcome, work, attribution.written, alreadyDone);
+        }
+      } else {
+        overwritten = findOverwrites(writes, revisions, plan.scope);
+      }
     } catch (err) {
       readBackError ??= err;
     }
@@ -179,14 +193,33 @@ function resolveHistoryMode(option: NonNullable<ApplyOptions["historyCheck"]>, m
   return mode === "fallback" && writes <= PER_PIPELINE_HISTORY_MAX ? "pipeline" : "stack";
 }
 
-/** Upserts whose answer carried no id (a sync) take the id the read-back shows for their name. */
+/**
+ * Upserts whose answer carried no id (a sync) take the id the read-back
+ * shows for their name, or else the id they had when listed.
+ */
 function withCurrentIds(writes: readonly WriteRecord[], after: readonly RemotePipeline[]): WriteRecord[] {
   const idByName = new Map(after.map((r) => [r.spec.name, r.id]));
   return writes.map((w) => {
     if (w.id !== undefined || w.kind === "delete") return w;
-    const id = idByName.get(w.name);
+    const id = idByName.get(w.name) ?? w.expected?.id;
     return id === undefined ? w : { ...w, id };
   });
+}
+
+/**
+ * The changes of a sync as the history shows them: a planned write the
+ * history does not show was no write of this run (the pipeline was already
+ * so, made so by someone else, or deleted by someone else first), and a
+ * delete it shows that the plan did not know is listed.
+ */
+function recordSyncEffects(outcome: Outcome, work: RemainingWork, written: ReadonlyMap<string, "insert" | "update" | "delete">, alreadyDone: string[]): void {
+  const kinds = new Map<string, UpsertKind | "delete">([...work.upserts.map((u) => [u.spec.name, u.kind] as const), ...work.deletes.map((d) => [d.name, "delete"] as const)]);
+  outcome.changes = emptyChanges();
+  for (const [name, op] of written) {
+    const planned = kinds.get(name);
+    record(outcome.changes, op === "delete" ? "delete" : planned !== undefined && planned !== "delete" ? planned : op === "insert" ? "create" : "update", name);
+  }
+  for (const name of kinds.keys()) if (!written.has(name)) alreadyDone.push(name);
 }
 
 /**

@@ -84,7 +84,19 @@ export async function executeFallback(
       }
       step("delete", false, undefined, deletes.length);
     } else {
-      if (work.upserts.length > 0) deletes = await stillAsListed(deletes);
+      if (work.upserts.length > 0) {
+        try {
+          deletes = await stillAsListed(deletes);
+        } catch (err) {
+          // Not re-read: not deleted. The writes made so far stay in the result.
+          const { code, message } = failureFrom(err, "delete");
+          for (const d of deletes) {
+            outcome.failures.push({ action: "delete", name: d.name, code, message: `not deleted: the pipelines could not be read again first (${message})` });
+          }
+          step("delete", false, undefined, deletes.length);
+          deletes = [];
+        }
+      }
       await runDeletes(deletes);
     }
   }

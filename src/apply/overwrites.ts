@@ -62,17 +62,8 @@ export async function readHistory(
   return out;
 }
 
-/**
- * The other writers' states that `writes` replaced or deleted. `plannedDeletes`
- * and `syncedScope` (for a sync) let it also find pipelines a sync deleted
- * that were not in the plan: they appeared in the scope after the last read.
- */
-export function findOverwrites(
-  writes: readonly WriteRecord[],
-  revisions: readonly RemoteRevision[],
-  scope: SourceScope,
-  sync?: { plannedDeletes: ReadonlySet<string>; desired: ReadonlySet<string> },
-): OverwrittenPipeline[] {
+/** The other writers' states that `writes` (each one call of the fallback) replaced or deleted. */
+export function findOverwrites(writes: readonly WriteRecord[], revisions: readonly RemoteRevision[], scope: SourceScope): OverwrittenPipeline[] {
   const history = chronological(revisions);
   const byId = new Map<string, RemoteRevision[]>();
   for (const r of history) {
@@ -81,7 +72,6 @@ export function findOverwrites(
     else list.push(r);
   }
   const found: OverwrittenPipeline[] = [];
-  const ours: RemoteRevision[] = [];
 
   for (const w of writes) {
     const revs = w.id === undefined ? [] : (byId.get(w.id) ?? []);
@@ -89,7 +79,6 @@ export function findOverwrites(
       const gone = lastIndex(revs, (r) => r.operation === "delete");
       if (gone < 0) continue;
       const rev = revs[gone]!;
-      ours.push(rev);
       if (w.expected !== undefined && pipelineDigestLine(rev.pipeline) !== pipelineDigestLine(w.expected)) {
         found.push(lost(w.name, "delete", rev.pipeline, rev.revisionId));
       }
@@ -102,7 +91,6 @@ export function findOverwrites(
     // Where the same state was written more than once in a row, ours is the first of them.
     let first = mine;
     while (first > 0 && revs[first - 1]!.operation !== "delete" && atTarget(revs[first - 1]!.pipeline, target, scope)) first--;
-    ours.push(revs[first]!);
     const before = first > 0 ? revs[first - 1] : undefined;
     const replaced = before !== undefined && before.operation !== "delete" ? before.pipeline : undefined;
     if (w.expected === undefined) {
@@ -120,21 +108,6 @@ export function findOverwrites(
     }
   }
 
-  if (sync !== undefined && ours.length > 0) {
-    // A sync is one atomic write: its deletes sit among its other revisions.
-    const times = ours.map((r) => r.createdAt).filter((t): t is string => t !== undefined).sort();
-    const from = times[0];
-    const to = times[times.length - 1];
-    if (from !== undefined && to !== undefined) {
-      for (const r of history) {
-        if (r.operation !== "delete" || r.createdAt === undefined || r.createdAt < from || r.createdAt > to) continue;
-        const name = r.pipeline.spec.name;
-        if (sync.plannedDeletes.has(name) || sync.desired.has(name)) continue;
-        if (!sourceMatchesScope(r.pipeline.source, scope)) continue;
-        found.push(lost(name, "sync-delete", r.pipeline, r.revisionId));
-      }
-    }
-  }
   return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -167,4 +140,86 @@ function chronological(revisions: readonly RemoteRevision[]): RemoteRevision[] {
 function lastIndex<T>(items: readonly T[], test: (item: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return i;
   return -1;
+}
+
+/** What one SyncPipelines did, read from the history. */
+export interface SyncAttribution {
+  /** Names the sync wrote, by what the revision says (`delete` includes pipelines the plan did not know). */
+  written: Map<string, "insert" | "update" | "delete">;
+  overwritten: OverwrittenPipeline[];
+}
+
+/**
+ * A sync is one atomic write: its revisions form one run in the history,
+ * each an upsert of a desired pipeline as desired or a delete of a pipeline
+ * of the scope that is not desired. The latest such run after the history
+ * read before the listing (`known.before`) is the sync's. Each of its revisions is compared with the state the listing
+ * showed (`listed`): a pipeline re-created, taken back from another source,
+ * edited meanwhile, or deleted without having been listed was another
+ * writer's work.
+ */
+export function attributeSync(
+  revisions: readonly RemoteRevision[],
+  desired: readonly NormalizedPipelineSpec[],
+  listed: readonly RemotePipeline[],
+  scope: SourceScope,
+  known: { before: ReadonlySet<string>; since?: string | undefined },
+): SyncAttribution {
+  const history = chronological(revisions);
+  const wanted = new Map(desired.map((d) => [d.name, d]));
+  const listedByName = new Map(listed.map((r) => [r.spec.name, r]));
+  const consistent = (r: RemoteRevision): boolean => {
+    const target = wanted.get(r.pipeline.spec.name);
+    if (r.operation === "delete") return target === undefined && sourceMatchesScope(r.pipeline.source, scope);
+    // The state the listing showed was written before the listing, not by the sync.
+    const seen = listedByName.get(r.pipeline.spec.name);
+    if (seen !== undefined && sameState(r.pipeline, seen)) return false;
+    return target !== undefined && atTarget(r.pipeline, target, scope);
+  };
+  // Revisions read before the listing, or dated before it, are not the sync's.
+  const recent = (r: RemoteRevision): boolean =>
+    !known.before.has(r.revisionId) && (known.since === undefined || r.createdAt === undefined || r.createdAt >= known.since);
+  let end = history.length - 1;
+  while (end >= 0 && recent(history[end]!) && !consistent(history[end]!)) end--;
+  let start = end;
+  while (start >= 0 && recent(history[start]!) && consistent(history[start]!)) start--;
+  const block = end >= 0 && recent(history[end]!) ? history.slice(start + 1, end + 1) : [];
+
+  const written = new Map<string, "insert" | "update" | "delete">();
+  const overwritten: OverwrittenPipeline[] = [];
+  for (const r of block) {
+    const index = history.indexOf(r);
+    const name = r.pipeline.spec.name;
+    const seen = listedByName.get(name);
+    written.set(name, r.operation === "delete" ? "delete" : r.operation === "insert" ? "insert" : "update");
+    const before = lastBefore(history, index, (x) => x.pipeline.id === r.pipeline.id);
+    if (r.operation === "delete") {
+      if (seen === undefined || sameState(r.pipeline, seen) === false) overwritten.push(lost(name, "sync-delete", r.pipeline, r.revisionId));
+      continue;
+    }
+    const replaced = before !== undefined && before.operation !== "delete" ? before : undefined;
+    if (seen === undefined) {
+      // Planned as a create: the name must have been free.
+      if (replaced !== undefined) overwritten.push(lost(name, "create", replaced.pipeline, replaced.revisionId));
+      else if (r.operation === "update") overwritten.push({ name, id: r.pipeline.id, action: "create" });
+    } else if (r.pipeline.id !== seen.id || r.operation === "insert") {
+      // The pipeline listed was deleted meanwhile, and the sync made it again.
+      const deletion = lastBefore(history, index, (x) => x.pipeline.id === seen.id && x.operation === "delete");
+      overwritten.push(lost(name, "update", deletion?.pipeline ?? seen, deletion?.revisionId));
+    } else if (replaced !== undefined && !sameState(replaced.pipeline, seen)) {
+      overwritten.push(lost(name, "update", replaced.pipeline, replaced.revisionId));
+    }
+  }
+  overwritten.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { written, overwritten };
+}
+
+/** Same stored state: the same id, content and `updatedAt`. */
+function sameState(a: RemotePipeline, b: RemotePipeline): boolean {
+  return pipelineDigestLine(a) === pipelineDigestLine(b);
+}
+
+function lastBefore(items: readonly RemoteRevision[], index: number, test: (r: RemoteRevision) => boolean): RemoteRevision | undefined {
+  for (let i = index - 1; i >= 0; i--) if (test(items[i]!)) return items[i];
+  return undefined;
 }

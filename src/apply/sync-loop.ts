@@ -11,6 +11,7 @@ import { executePlan } from "./apply.js";
 import { CallLog } from "./calls.js";
 import { ConfigurationError } from "../errors/index.js";
 import { resolvePipelineLimit } from "./limits.js";
+import { readHistory } from "./overwrites.js";
 import { listSnapshot } from "./remote.js";
 import type { ApplyOptions, ApplyResult } from "./types.js";
 
@@ -116,6 +117,14 @@ export async function syncPipelines(client: FleetClient, options: SyncPipelinesO
     ...(options.limit !== undefined ? { override: options.limit } : {}),
     ...(signal ? { signal } : {}),
   });
+  // A sync's writes are told apart in the history from what was there before
+  // it: that history is read before the listing, to keep the listing as
+  // recent as can be (one call; a sync is only checked when it is read).
+  const mode = options.mode ?? "sync";
+  const history =
+    options.dryRun !== true && mode === "sync" && options.historyCheck !== "off" && options.historyCheck !== "pipeline"
+      ? await readHistory(client, calls, "stack", [], signal)
+      : undefined;
   const { pipelines: remote, listedAt } = await listSnapshot(client, calls, signal);
   const plan = planSync({
     desired,
@@ -130,6 +139,12 @@ export async function syncPipelines(client: FleetClient, options: SyncPipelinesO
   await options.onPlan?.(plan);
   if (options.dryRun === true) return { plan, warnings };
   assertApplicable(plan);
-  const result = await executePlan(client, plan, remote, options, { calls, started, now });
+  const result = await executePlan(client, plan, remote, options, {
+    calls,
+    started,
+    now,
+    ...(listedAt ? { listedAt } : {}),
+    ...(history ? { historyBefore: history } : {}),
+  });
   return { plan, warnings, result };
 }
