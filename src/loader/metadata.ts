@@ -118,16 +118,16 @@ function parseInto(text: string, context: MetadataContext, issues: LoadIssue[]):
     report("TOO_DEEP", `YAML is nested more than ${MAX_YAML_DEPTH} levels deep`, at(scanned));
     return undefined;
   }
-  const nodes = countYamlNodes(text, MAX_YAML_NODES);
-  if (nodes >= 0) {
-    countLines(lines, text, nodes);
-    report("TOO_MANY_NODES", `YAML holds more than ${MAX_YAML_NODES} values; a metadata file needs a few dozen`, at(nodes));
-    return undefined;
-  }
   const crowded = scanTopLevelKeys(text, MAX_TOP_LEVEL_KEYS);
   if (crowded >= 0) {
     countLines(lines, text, crowded);
     report("TOO_MANY_KEYS", `has more than ${MAX_TOP_LEVEL_KEYS} keys; a metadata file has at most ${METADATA_KEYS.length} (${METADATA_KEYS.join(", ")})`, at(crowded));
+    return undefined;
+  }
+  const nodes = countYamlNodes(text, MAX_YAML_NODES);
+  if (nodes >= 0) {
+    countLines(lines, text, nodes);
+    report("TOO_MANY_NODES", `YAML holds more than ${MAX_YAML_NODES} values; a metadata file needs a few dozen`, at(nodes));
     return undefined;
   }
   const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
