@@ -51,8 +51,8 @@ export interface Pipeline {
   matchers: string[];
   /**
    * Whether collectors receive it. A pipeline stored without the field reads
-   * as `true`, the library's default everywhere (the service's own default
-   * for an absent value is not documented); `pipelines.update` leaves such a
+   * as `false`: the proto default, and what GetConfig makes of it (the plan
+   * and export read it the same way); `pipelines.update` leaves such a
    * pipeline's field unset unless the patch sets it.
    */
   enabled: boolean;
@@ -133,7 +133,7 @@ export function pipelineFromMessage(message: PipelineMessage): Pipeline {
     name: message.name,
     contents: message.contents,
     matchers: [...message.matchers],
-    enabled: message.enabled ?? true,
+    enabled: message.enabled ?? false,
     configType: message.configType === ConfigType.OTEL ? "otel" : "alloy",
   };
   if (message.source !== undefined) {

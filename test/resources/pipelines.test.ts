@@ -172,15 +172,15 @@ describe("update (read, change, write back by id)", () => {
     expect(emulator.requests().some((r) => r.method === "UpdatePipeline" && r.code === "ok")).toBe(true);
   });
 
-  it("reads a pipeline stored without `enabled` as enabled, and keeps the field unset when the patch does not set it", async () => {
+  it("reads a pipeline stored without `enabled` as disabled (as GetConfig does), and keeps the field unset when the patch does not set it", async () => {
     emulator.seed({ pipelines: [{ name: "unset", contents: "// v1\n", source: { type: "git", namespace: "repo" } }] });
     expect(emulator.state().pipelines[0]?.enabled).toBeUndefined();
-    expect((await fleet.pipelines.get("unset")).enabled).toBe(true);
+    expect((await fleet.pipelines.get("unset")).enabled).toBe(false);
     await fleet.pipelines.update("unset", { contents: "// v2\n" });
     expect(emulator.state().pipelines[0]).toMatchObject({ contents: "// v2\n" });
     expect(emulator.state().pipelines[0]?.enabled).toBeUndefined();
-    await fleet.pipelines.update("unset", { enabled: false });
-    expect(emulator.state().pipelines[0]?.enabled).toBe(false);
+    await fleet.pipelines.update("unset", { enabled: true });
+    expect(emulator.state().pipelines[0]?.enabled).toBe(true);
   });
 
   it("writes nothing when the patch changes nothing", async () => {
