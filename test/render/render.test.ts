@@ -143,7 +143,7 @@ describe("Markdown", () => {
   });
 
   it("caps the table for very large plans and shows LIMIT_NEAR as a warning", () => {
-    const many = Array.from({ length: 12 }, (_, i) => ({ name: `p${String(i).padStart(2, "0")}`, contents: "x\n" }));
+    const many = Array.from({ length: 12 }, (_, i) => ({ name: `p${String(i).padStart(2, "0")}`, contents: "// x\n" }));
     const plan = planSync({ desired: many, remote: [], scope, limit: 13 });
     const md = renderPlanMarkdown(plan, { maxActions: 5 });
     expect(md.split("\n").filter((l) => l.startsWith("| ➕ create"))).toHaveLength(5);
