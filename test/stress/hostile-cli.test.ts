@@ -229,7 +229,7 @@ describe("a folder that loads but must not be applied", () => {
         expect(codes).toContain(code);
       }
       // An invalid matcher is refused by the loader (with its line) before any call; the others after reading.
-      for (const method of new Set(emulator.requests().map((r) => r.method))) expect(["GetLimits", "ListPipelines"]).toContain(method);
+      for (const method of new Set(emulator.requests().map((r) => r.method))) expect(method).toMatch(/^(Get|List)/);
       expect(emulator.state()).toEqual(before);
     } finally {
       await dir.dispose();
