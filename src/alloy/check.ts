@@ -215,14 +215,23 @@ class Checker {
     const name = s.name.join(".");
     if (name === "declare") return; // its own scope, checked by body()
     let v = loopVar;
+    let inner = scope;
     if (name === "foreach") {
       for (const a of s.body) {
         if (a.kind === "Attribute" && a.name.name === "var" && a.value.kind === "Literal" && a.value.literalKind === "STRING") {
           v = a.value.text.slice(1, -1);
         }
       }
+      // The components of a template are instantiated together and can read each other.
+      const identities = new Set(scope.identities);
+      for (const t of s.body) {
+        if (t.kind === "Block" && t.name.join(".") === "template") {
+          for (const b of t.body) if (b.kind === "Block") identities.add(blockIdentity(b));
+        }
+      }
+      inner = { ...scope, identities };
     }
-    for (const inner of s.body) this.references(inner, scope, v);
+    for (const stmt of s.body) this.references(stmt, inner, v);
   }
 
   private checkRefs(e: Expression, scope: Scope, loopVar: string | undefined): void {

@@ -91,6 +91,10 @@ prometheus.remote_write "default" {
 		c "x" {
 			v = item + 1
 		}
+
+		c "y" {
+			v = c.x.out
+		}
 	}
 }
 
@@ -101,8 +105,8 @@ c "a" {
 }
 `;
     expect(check(src)).toEqual([
-      'error 14:49: component "c.b.out" does not exist or is out of scope',
-      'error 15:11: component "nope" does not exist or is out of scope',
+      'error 18:49: component "c.b.out" does not exist or is out of scope',
+      'error 19:11: component "nope" does not exist or is out of scope',
     ]);
   });
 
