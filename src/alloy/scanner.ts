@@ -86,6 +86,11 @@ export class Scanner {
     if (this.ch === BOM) this.next();
   }
 
+  /** Byte offset just after the last token scanned. */
+  get end(): number {
+    return this.offset;
+  }
+
   /** Line and column of a byte offset the scanner has already passed. */
   position(offset: number): Position {
     const starts = this.lineStarts;
