@@ -29,28 +29,16 @@ export const KNOWN_OPEN: { example: string; matches: (v: Violation, trial: Trial
     matches: (v, trial) => trial.acts.some((a) => a.move === "empty-list" && a.run === v.run),
   },
   {
-    example: "sync: a pipeline the plan leaves unchanged, deleted by the second writer after our listing, is re-created by the sync",
-    matches: (v, trial, s) =>
-      s.mode === "sync" &&
-      ((v.invariant === "I2" && /re-created/.test(v.text)) ||
-        (v.invariant === "I3" && /INSERT it, but the result does not list it/.test(v.text) && trial.violations.some((w) => w.run === v.run && /re-created/.test(w.text)))),
+    example: "fallback: the history cannot be read after an overwrite: the run fails, but without the previous contents",
+    matches: (v, trial) => v.invariant === "I2" && /without its previous contents/.test(v.text) && trial.runs.some((r) => r.run === v.run && r.error === "VERIFY_FAILED"),
   },
   {
-    example: "sync: a pipeline the plan leaves unchanged, moved to another source just before the sync, is taken back",
-    matches: (v, trial, s) =>
-      s.mode === "sync" && trial.acts.some((a) => a.run === v.run && a.move === "move" && /^moved \S+ to (?!git\/ns)/.test(a.detail) && v.text.startsWith(`${a.name}:`)),
-  },
-  {
-    example: "VERIFY_FAILED hides the overwrite / the history cannot be read",
-    matches: (v, trial) => (v.invariant === "I2" || v.invariant === "I3") && trial.runs.some((r) => r.run === v.run && r.error === "VERIFY_FAILED"),
+    example: "sync: the second writer edits and reverts a pipeline after our sync: reported as overwritten, the sync's writes missing",
+    matches: (v, trial, s) => s.mode === "sync" && v.invariant === "I3" && trial.runs.some((r) => r.run === v.run && r.error === "OVERWRITE_DETECTED"),
   },
   {
     example: "sync: a pipeline the plan deletes, deleted by the second writer first: the result claims the delete",
     matches: (v, _t, s) => s.mode === "sync" && v.invariant === "I3" && /listed as deleted, but no write of ours/.test(v.text),
-  },
-  {
-    example: "fallback: the listing before the held-back deletes times out: a bare error",
-    matches: (v, trial) => v.invariant === "I3" && /gave no result/.test(v.text) && trial.runs.some((r) => r.run === v.run && /^\d+$/.test(r.error ?? "")),
   },
 ];
 

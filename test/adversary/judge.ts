@@ -199,6 +199,8 @@ export function judgeRun(e: RunEvidence): Verdict {
   const oursOnly = new Map(e.runStart.map((p) => [p.name, p as PipelineJson | undefined]));
   const clobbered = new Set<string>();
   const outsideTouched = new Set<string>();
+  /** Names whose overwrite the failed run reported as it should: their end state is the run's account. */
+  const reported = new Set<string>();
 
   for (const r of e.revisions) {
     const n = revisionNumber(r);
@@ -215,6 +217,7 @@ export function judgeRun(e: RunEvidence): Verdict {
       // I1: a write of ours on a pipeline that, when we wrote, was outside the scope.
       if (prior?.pipeline !== undefined && !inScope(prior.pipeline, e.scope) && !outsideTouched.has(name)) {
         const allowed = r.operation !== "DELETE" && takeoverAllowed(name);
+        if (!allowed && failed && names(report, name)) reported.add(name);
         if (!allowed && !(failed && names(report, name))) {
           outsideTouched.add(name);
           verdict.I1.push(
@@ -231,8 +234,9 @@ export function judgeRun(e: RunEvidence): Verdict {
             prior.pipeline === undefined
               ? `re-created (revision ${r.revisionId}) after the second writer deleted it`
               : `${r.operation === "DELETE" ? "deleted" : "overwritten"} (revision ${r.revisionId}) while holding the second writer's ${describe(prior.pipeline)}`;
-          const reported = failed && names(report, name) && (prior.pipeline === undefined || carriesContents(report, prior.pipeline.contents));
-          if (!reported) {
+          const said = failed && names(report, name) && (prior.pipeline === undefined || carriesContents(report, prior.pipeline.contents));
+          if (said) reported.add(name);
+          if (!said) {
             clobbered.add(name);
             const why = !failed
               ? "the run reported success"
@@ -258,8 +262,12 @@ export function judgeRun(e: RunEvidence): Verdict {
     if (theirs.has(name) && key === visibleKey(theirs.get(name))) continue;
     // A planned delete: in the scope at the start or when the plan listed it, not desired, gone now.
     if (now === undefined && !desired.has(name) && (inScope(was, e.scope) || inScope(seen.get(name)?.pipeline, e.scope))) continue;
+    if (reported.has(name)) continue;
     if (isDesired(now, desired.get(name), e.scope)) {
-      if (was === undefined || inScope(was, e.scope) || takeoverAllowed(name) || outsideTouched.has(name) || clobbered.has(name)) continue;
+      const sawIt = seen.get(name)?.pipeline;
+      // A create or an update of what the plan saw: absent, or in the scope (the second writer may have deleted or moved it before the listing).
+      if (was === undefined || inScope(was, e.scope) || sawIt === undefined || inScope(sawIt, e.scope)) continue;
+      if (takeoverAllowed(name) || outsideTouched.has(name) || clobbered.has(name)) continue;
       if (failed && names(report, name)) continue;
       verdict.I1.push(`${name}: was ${describe(was)} outside the scope, now ours, and the takeover was not allowed`);
       continue;

@@ -142,9 +142,8 @@ export const REGRESSIONS: RegressionExample[] = [
     ),
   },
   {
-    name: "sync: a pipeline the plan leaves unchanged, deleted by the second writer after our listing, is re-created by the sync and the run succeeds",
+    name: "sync: a pipeline the plan leaves unchanged, deleted by the second writer after our listing and re-created by the sync: the run fails and names it",
     found: "bench seed 4242 (s4, deleted before SyncPipelines), shrunk by hand",
-    open: ["I2", "I3"],
     scenario: scenario(
       {
         scoped: [
@@ -156,9 +155,8 @@ export const REGRESSIONS: RegressionExample[] = [
     ),
   },
   {
-    name: "sync: a pipeline the plan leaves unchanged, moved to another source just before the sync, is taken back and the run succeeds",
+    name: "sync: a pipeline the plan leaves unchanged, moved to another source just before the sync and taken back by it: the run fails and names it",
     found: "bench seed 4242 (s0, moved to grafana before SyncPipelines), shrunk by hand",
-    open: ["I1", "I2", "I3"],
     scenario: scenario(
       {
         scoped: [
@@ -187,18 +185,16 @@ export const REGRESSIONS: RegressionExample[] = [
     ]),
   },
   {
-    name: "sync: an edit overwritten by our sync, then the pipeline deleted before the read-back: VERIFY_FAILED hides the overwrite (no previous contents)",
+    name: "sync: an edit overwritten by our sync, then the pipeline deleted before the read-back: the failure still carries the overwritten edit",
     found: "bench seed 4242 (CLI apply --plan sync, x0), shrunk by hand",
-    open: ["I2"],
     scenario: scenario({ scoped: [{ matchers: team, enabled: true, fate: "edit-contents" }] }, [
       { before: "write", move: "edit", name: "s0", run: 1 },
       { before: "listing", nth: 2, move: "delete", name: "s0", run: 1 },
     ]),
   },
   {
-    name: "applyPlan sync: a pipeline created in our scope just before the sync is deleted by it, and another changes before the read-back: the failed run neither names nor lists the delete",
+    name: "applyPlan sync: a pipeline created in our scope just before the sync is deleted by it, and another changes before the read-back: the failed run names and lists the delete",
     found: "bench seed 4242 (CLI apply --plan sync, x0), shrunk by hand",
-    open: ["I2", "I3"],
     scenario: scenario({ entry: "applyPlan", scoped: [{ matchers: team, enabled: true, fate: "edit-contents" }] }, [
       { before: "write", move: "add-to-scope", name: "x0", run: 1 },
       { before: "listing", nth: 2, move: "delete", name: "s0", run: 1 },
@@ -234,9 +230,8 @@ export const REGRESSIONS: RegressionExample[] = [
     ),
   },
   {
-    name: "fallback: the listing before the held-back deletes times out: a bare deadline_exceeded, the creates already made unreported",
+    name: "fallback: the listing before the held-back deletes times out: the error still lists the creates made",
     found: "convergence bench (no second writer), fallback seed 1008, shrunk by hand",
-    open: ["I3"],
     scenario: scenario(
       { mode: "fallback", scoped: [{ matchers: team, enabled: true, fate: "delete" }], creates: [{ matchers: team, enabled: true, allowTakeover: false }], clientTimeoutMs: 500 },
       [],
@@ -253,6 +248,22 @@ export const REGRESSIONS: RegressionExample[] = [
       [],
       // Seed 4: the first listing passes; the sync and the next listing are held.
       { rate: 0.5, seed: 4, kinds: ["timeout"], methods: ["SyncPipelines", "ListPipelines"] },
+    ),
+  },
+  {
+    name: "sync: the second writer edits and reverts a pipeline after our sync: reported as overwritten by us, and the writes the sync made are missing from the result",
+    found: "bench seed 4242 (s1 reverted before the read-back; s3, x2, n0 unlisted), shrunk by hand",
+    open: ["I3"],
+    scenario: scenario(
+      {
+        scoped: [
+          { matchers: team, enabled: true, fate: "edit-contents" },
+          { matchers: team, enabled: true, fate: "keep" },
+          { matchers: team, enabled: true, fate: "delete" },
+        ],
+        creates: [{ matchers: team, enabled: true, allowTakeover: false }],
+      },
+      [{ before: "listing", nth: 2, move: "revert", name: "s1", run: 1 }],
     ),
   },
   {
