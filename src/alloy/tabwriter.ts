@@ -134,40 +134,56 @@ function padding(textWidth: number, cellWidth: number, useTabs: boolean): string
   return " ".repeat(cellWidth - textWidth);
 }
 
+/** The characters stage 3 acts on; everything else is copied. */
+const SPECIAL = /[\t\n\v\f\uDFFF]/g;
+
 /** Stage 3: aligns cells; form feeds and line feeds become LF. Opaque text keeps its ESC brackets. */
 export function alignCells(text: string): string {
   const out: string[] = [];
   let start = 0;
-  let inEsc = false;
   // Whether the section has a cell to align: a tab or vertical tab after
   // other text on its line. Leading tabs alone (indentation) come out as
   // they went in, so such a section is copied as is.
   let needsLayout = false;
   let lineHasText = false;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : -1;
+  let prev = 0; // just after the previous special character
+  SPECIAL.lastIndex = 0;
+  for (;;) {
+    const m = SPECIAL.exec(text);
+    const i = m ? m.index : text.length;
+    if (i > prev) lineHasText = true;
+    if (!m) break;
+    const c = text.charCodeAt(i);
     if (c === 0xdfff) {
-      inEsc = !inEsc;
+      // Opaque text: jump to its closing ESC.
+      const close = text.indexOf(ESC, i + 1);
+      const end = close < 0 ? text.length : close + 1;
       lineHasText = true;
+      SPECIAL.lastIndex = end;
+      prev = end;
       continue;
     }
-    if (inEsc) continue;
+    prev = i + 1;
     if (c === 0x09 || c === 0x0b) {
       if (lineHasText || c === 0x0b) needsLayout = true;
     } else if (c === 0x0a) {
       lineHasText = false;
-    } else if (c === -1 || c === 0x0c) {
-      if (needsLayout) new Section(text, splitCells(text, start, i), out).run();
-      else out.push(text.slice(start, i));
-      if (c === 0x0c) out.push("\n");
+    } else {
+      // A form feed ends the section.
+      flushSection(text, start, i, needsLayout, out);
+      out.push("\n");
       start = i + 1;
       needsLayout = false;
       lineHasText = false;
-    } else {
-      lineHasText = true;
     }
   }
+  flushSection(text, start, text.length, needsLayout, out);
   return out.join("");
+}
+
+function flushSection(text: string, start: number, end: number, needsLayout: boolean, out: string[]): void {
+  if (needsLayout) new Section(text, splitCells(text, start, end), out).run();
+  else out.push(text.slice(start, end));
 }
 
 /** Stage 4: removes the ESC brackets and the blanks before line ends and at the end (outside opaque text). */
