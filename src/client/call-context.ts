@@ -16,8 +16,8 @@ export const deadlineKey: ContextKey<number | undefined> = createContextKey<numb
   description: "fleet call deadline",
 });
 
-/** An attempt of this call is on the wire: sent, or being sent, and not answered yet. */
-export const inFlightKey: ContextKey<boolean> = createContextKey(false, { description: "fleet attempt in flight" });
+/** Attempts of this call on the wire: sent, or being sent, and not settled yet (an abandoned one may settle late). */
+export const inFlightKey: ContextKey<number> = createContextKey(0, { description: "fleet attempts in flight" });
 /**
  * An attempt of this call failed in a way that does not say whether the
  * server carried it out (answer lost, deadline, 5xx). Set once, never cleared.

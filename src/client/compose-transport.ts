@@ -60,16 +60,17 @@ export function withInterceptors(inner: Transport, interceptors: Interceptor[], 
             req.header.set("Connect-Timeout-Ms", String(Math.max(1, Math.ceil(deadline - options.clock.now()))));
           }
           // What the retry and error interceptors need to tell "failed" from "may have happened".
-          req.contextValues.set(inFlightKey, true);
+          const values = req.contextValues;
+          values.set(inFlightKey, values.get(inFlightKey) + 1);
           return inner.unary(req.method, req.signal, undefined, req.header, req.message, req.contextValues).then(
             (res) => {
-              req.contextValues.set(inFlightKey, false);
+              values.set(inFlightKey, values.get(inFlightKey) - 1);
               return res;
             },
             (e: unknown) => {
-              req.contextValues.set(inFlightKey, false);
+              values.set(inFlightKey, values.get(inFlightKey) - 1);
               const error = brokenStreamAsUnavailable(e, req.signal);
-              if (mayHaveTakenEffect(ConnectError.from(error))) req.contextValues.set(mayHaveTakenEffectKey, true);
+              if (mayHaveTakenEffect(ConnectError.from(error))) values.set(mayHaveTakenEffectKey, true);
               throw error;
             },
           );

@@ -96,7 +96,7 @@ export function errorInterceptor(baseUrl: string, redact: Redactor): Interceptor
       const procedure = procedureOf(req);
       const out = toActionableError(ConnectError.from(e), procedure, baseUrl, redact);
       const ctx = req.contextValues;
-      throw ctx.get(mayHaveTakenEffectKey) || ctx.get(inFlightKey) ? withUnknownOutcome(out, procedure) : out;
+      throw ctx.get(mayHaveTakenEffectKey) || ctx.get(inFlightKey) > 0 ? withUnknownOutcome(out, procedure) : out;
     }
   };
 }
