@@ -107,6 +107,19 @@ describe.each(["1.1", "2"] as const)("over HTTP/%s", (httpVersion) => {
       expect(isOutcomeUnknown(err)).toBe(false);
     });
 
+    it("a write still on the wire when the call's deadline passes says the outcome is unknown; a read does not", async () => {
+      const emu = await start({ faults: { rate: 1, kinds: ["timeout"], methods: ["UpsertPipeline", "ListPipelines"] } });
+      const c = client(emu, { httpVersion, timeoutMs: 300, retry: false });
+      const write = await failure(c.pipelines.upsertPipeline({ pipeline: { name: "a", contents: "// late\n" } }));
+      expect(write.code).toBe(Code.DeadlineExceeded);
+      expect(write.rawMessage).toContain("the outcome is unknown");
+      // It did happen: the emulator stored it and answered too late.
+      expect(emu.state().pipelines.find((p) => p.name === "a")?.contents).toBe("// late\n");
+      const read = await failure(c.pipelines.listPipelines({}));
+      expect(read.code).toBe(Code.DeadlineExceeded);
+      expect(read.rawMessage).not.toContain("outcome");
+    });
+
     it("UpsertPipeline (a full replacement) is repeated after a lost answer and succeeds", async () => {
       const emu = await start(once("UpsertPipeline", "drop_after"));
       const res = await client(emu, { httpVersion }).pipelines.upsertPipeline({ pipeline: { name: "a", contents: "// new\n" } });
