@@ -149,7 +149,8 @@ describe.concurrent("fleet-pipelines as a child process", () => {
       await ws.write("pipelines/broken.yaml", "name: broken\nenabled: true\nmatchers: ['a=~\"(\"']\ncontents: x\n");
       const invalid = await cli("validate", "--dir", "pipelines");
       expect(invalid.code).toBe(1);
-      expect(invalid.out).toContain("broken");
+      // The loader refuses the bad matcher with its line (stderr), as plan and apply would.
+      expect(invalid.out + invalid.err).toContain("broken");
 
       const token = await cli("plan", ...base, "--token", "glc_should_not_show");
       expect(token.code).toBe(1);

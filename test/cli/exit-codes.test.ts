@@ -78,6 +78,15 @@ const FOLDER_PROBLEMS: [string, (ws: Workspace) => Promise<void>, string, string
     "pipelines/typo.yaml",
   ],
   [
+    "a name over 256 bytes",
+    async (w) => {
+      await w.write("pipelines/long.yaml", `enabled: true\nname: ${"n".repeat(257)}\n`);
+      await w.write("pipelines/long.alloy", ALLOY);
+    },
+    "INVALID_PIPELINE",
+    "pipelines/long.yaml",
+  ],
+  [
     "bad YAML",
     async (w) => {
       await w.write("pipelines/bad.yaml", "enabled: [true\n");
