@@ -209,9 +209,9 @@ function reachFindings(
   if (!exporter.spec.enabled) {
     return [makeFinding({ ...base, message: `${where.label} reads ${what}, but ${quote(exporter.name)} is disabled: it reaches no collector`, hint: `enable ${quote(exporter.name)}, or stop reading its exports` })];
   }
-  if (collectors !== undefined) {
-    const readerMatch = compileMatchers(reader.spec.matchers, { emptyMatchers: FLEET_EMPTY_MATCHERS });
-    const exporterMatch = compileMatchers(exporter.spec.matchers, { emptyMatchers: FLEET_EMPTY_MATCHERS });
+  const readerMatch = collectors === undefined ? undefined : selector(reader.spec.matchers);
+  const exporterMatch = collectors === undefined ? undefined : selector(exporter.spec.matchers);
+  if (collectors !== undefined && readerMatch !== undefined && exporterMatch !== undefined) {
     const missing = collectors.filter((c) => readerMatch(c.attributes) && !exporterMatch(c.attributes)).map((c) => c.id);
     if (missing.length === 0) return [];
     return [
@@ -285,9 +285,19 @@ function parseAll(texts: readonly string[]): Matcher[] | undefined {
   }
 }
 
+/** The compiled matchers, or undefined when one does not parse (that is INVALID_PIPELINE already). */
+function selector(matchers: readonly string[]): ((attributes: Readonly<Record<string, string>>) => boolean) | undefined {
+  try {
+    return compileMatchers(matchers, { emptyMatchers: FLEET_EMPTY_MATCHERS });
+  } catch {
+    return undefined;
+  }
+}
+
 /** With the inventory: collectors a pipeline reaches that lack an attribute it reads. */
 function attributeFindings(reader: Side, readerIface: PipelineInterface, collectors: readonly CollectorInventoryEntry[]): Finding[] {
-  const match = compileMatchers(reader.spec.matchers, { emptyMatchers: FLEET_EMPTY_MATCHERS });
+  const match = selector(reader.spec.matchers);
+  if (match === undefined) return [];
   const reached = collectors.filter((c) => match(c.attributes));
   const findings: Finding[] = [];
   const seen = new Set<string>();

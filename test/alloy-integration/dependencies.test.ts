@@ -247,6 +247,20 @@ describe("with the collector inventory", () => {
   });
 });
 
+describe("invalid matchers", () => {
+  it("do not break the dependency checks, with or without the inventory (they are INVALID_PIPELINE already)", () => {
+    const desired = [
+      want("base", { contents: exporting("metrics"), matchers: ["env=~\"(\""] }),
+      want("reader", { contents: reading("base", "metrics") + 'local.file "f" {\n  filename = argument.attributes.value["k"]\n}\n', matchers: ["=oops"] }),
+    ];
+    for (const collectors of [undefined, [{ id: "c", attributes: { env: "prod" } }]]) {
+      const plan = planSync({ desired, remote: [], scope, collectors });
+      expect(plan.findings.filter((f) => f.code === "INVALID_PIPELINE").length).toBeGreaterThan(0);
+      expect(only(plan, "DEPENDENCY_MISSING")).toEqual([]);
+    }
+  });
+});
+
 describe("rendering", () => {
   it("text, Markdown and JSON carry the finding with its file and line; the JSON parses back", () => {
     const plan = planSync({ desired: [want("reader", { contents: reading("base", "metrics"), ...desiredFile("reader") })], remote: [], scope });
