@@ -34,7 +34,10 @@ export const KNOWN_OPEN: { example: string; matches: (v: Violation, trial: Trial
   },
   {
     example: "sync: the second writer edits and reverts a pipeline after our sync: reported as overwritten, the sync's writes missing",
-    matches: (v, trial, s) => s.mode === "sync" && v.invariant === "I3" && trial.runs.some((r) => r.run === v.run && r.error === "OVERWRITE_DETECTED"),
+    matches: (v, trial, s) =>
+      s.mode === "sync" &&
+      trial.runs.some((r) => r.run === v.run && r.error === "OVERWRITE_DETECTED") &&
+      (v.invariant === "I3" || (v.invariant === "I2" && trial.acts.some((a) => a.run === v.run && a.move === "revert"))),
   },
   {
     example: "sync: a pipeline the plan deletes, deleted by the second writer first: the result claims the delete",

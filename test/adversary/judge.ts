@@ -311,9 +311,10 @@ export function judgeRun(e: RunEvidence): Verdict {
   // leave a collector with fewer pipelines through our deletes. (A run that
   // wrote everything and failed only at the read-back, say because the
   // second writer changed something since, lost nothing by failing.)
+  // What the second writer took in hand (deleted, edited) does not count as left undone.
   const oursComplete =
-    e.desired.every((d) => isDesired(oursOnly.get(d.name), d, e.scope)) &&
-    [...oursOnly.values()].every((p) => p === undefined || !inScope(p, e.scope) || desired.has(p.name) || !runStart.has(p.name));
+    e.desired.every((d) => isDesired(oursOnly.get(d.name), d, e.scope) || theirs.has(d.name)) &&
+    [...oursOnly.values()].every((p) => p === undefined || !inScope(p, e.scope) || desired.has(p.name) || !runStart.has(p.name) || theirs.has(p.name));
   if (failed && !oursComplete) {
     const startCount = e.runStart.length;
     const toCreate = e.desired.filter((d) => !runStart.has(d.name)).length;
