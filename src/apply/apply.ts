@@ -102,7 +102,7 @@ export async function executePlan(
     mode === "sync"
       ? await executeSync(client, plan, work, remoteNow, options, ctx.calls)
       : await executeFallback(client, plan, work, remoteNow, { ...options, concurrency }, ctx.calls);
-  alreadyDone.push(...outcome.alreadyGone);
+  for (const name of outcome.alreadyGone) alreadyDone.push(name);
 
   const aborted = signal?.aborted === true;
   let after: RemotePipeline[] | undefined;
@@ -249,7 +249,7 @@ function settleFromReadBack(outcome: Outcome, work: RemainingWork, plan: SyncPla
       }
       for (const u of work.upserts) record(outcome.changes, u.kind, u.spec.name);
       for (const d of work.deletes) record(outcome.changes, "delete", d.name);
-      outcome.writes.push(...outcome.pendingWrites);
+      for (const w of outcome.pendingWrites) outcome.writes.push(w);
       continue;
     }
     const name = f.name ?? "";
@@ -257,10 +257,10 @@ function settleFromReadBack(outcome: Outcome, work: RemainingWork, plan: SyncPla
     const d = deletes.get(name);
     if (u !== undefined && f.action !== "delete" && atTarget(byName.get(name), u.spec, plan.scope)) {
       record(outcome.changes, u.kind, name);
-      outcome.writes.push(...outcome.pendingWrites.filter((w) => w.name === name && w.kind !== "delete"));
+      for (const w of outcome.pendingWrites) if (w.name === name && w.kind !== "delete") outcome.writes.push(w);
     } else if (d !== undefined && f.action === "delete" && byName.get(name)?.id !== d.id) {
       record(outcome.changes, "delete", name);
-      outcome.writes.push(...outcome.pendingWrites.filter((w) => w.name === name && w.kind === "delete"));
+      for (const w of outcome.pendingWrites) if (w.name === name && w.kind === "delete") outcome.writes.push(w);
     } else {
       kept.push(f);
     }

@@ -58,7 +58,7 @@ export async function executeFallback(
       deletes = deletes.slice(need);
       const before = outcome.changes.deleted.length;
       await runDeletes(first);
-      outcome.deletedFirst.push(...outcome.changes.deleted.slice(before));
+      for (const name of outcome.changes.deleted.slice(before)) outcome.deletedFirst.push(name);
     }
   }
 

@@ -54,7 +54,7 @@ export async function readHistory(
     calls.count("ListPipelineRevisions");
     try {
       const res = await client.pipelines.listPipelineRevisions({ id }, callOptions);
-      out.push(...res.pipelineRevisions.map(remoteRevisionFromMessage));
+      for (const r of res.pipelineRevisions) out.push(remoteRevisionFromMessage(r));
     } catch (err) {
       if (connectCode(err) !== Code.NotFound) throw err;
     }

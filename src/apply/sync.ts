@@ -50,11 +50,11 @@ export async function executeSync(
     );
     for (const u of work.upserts) record(outcome.changes, u.kind, u.spec.name);
     for (const d of work.deletes) record(outcome.changes, "delete", d.name);
-    outcome.writes.push(...writes);
+    outcome.writes = writes;
     progress(true);
   } catch (err) {
     outcome.failures.push(failureFrom(err, "sync"));
-    outcome.pendingWrites.push(...writes);
+    outcome.pendingWrites = writes;
     progress(false);
   }
   return outcome;
