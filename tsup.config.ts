@@ -9,26 +9,21 @@ type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
 
 const SDK_ENTRY = resolve("src/index.ts");
 
+interface ReExport {
+  module: string;
+  /** [exported name, name in the module] */
+  names: [string, string][];
+}
+
 /**
- * The CommonJS SDK entry, generated from src/index.ts: every name becomes a
- * getter that requires its module on first access. esbuild wraps a module
- * reached through require() in a lazy initialiser (its own `require()`s of
- * packages included), so `require("fleet-pipelines")` runs almost nothing
- * and `.parseMatcher` loads the matchers alone. (ESM has no lazy named
- * exports; the ESM entry is src/index.ts as written.)
- *
- * src/index.ts may hold only `export { … } from "…"` (and type-only exports,
- * which are skipped): anything else fails the build rather than being lost.
+ * The value re-exports of src/index.ts. It may hold only `export { … } from
+ * "…"` (type-only exports are skipped): anything else fails the build rather
+ * than being left out of the CJS entry.
  */
-function lazyCjsEntry(): string {
+function sdkReExports(): ReExport[] {
   const text = readFileSync(SDK_ENTRY, "utf8");
   const source = ts.createSourceFile(SDK_ENTRY, text, ts.ScriptTarget.ES2022, true);
-  const lines = [
-    `"use strict";`,
-    `Object.defineProperty(exports, "__esModule", { value: true });`,
-    `function once(load) { let m; return () => (m ??= load()); }`,
-  ];
-  let modules = 0;
+  const result: ReExport[] = [];
   for (const statement of source.statements) {
     const where = `src/index.ts:${source.getLineAndCharacterOfPosition(statement.getStart()).line + 1}`;
     if (!ts.isExportDeclaration(statement) || statement.moduleSpecifier === undefined || !ts.isStringLiteral(statement.moduleSpecifier)) {
@@ -39,33 +34,60 @@ function lazyCjsEntry(): string {
     if (clause === undefined || !ts.isNamedExports(clause)) {
       throw new Error(`${where}: name the exports (\`export { a, b } from\`), not \`export *\`: the CJS build needs each name`);
     }
-    const values = clause.elements.filter((e) => !e.isTypeOnly);
-    if (values.length === 0) continue;
-    const load = `m${modules++}`;
-    lines.push(`const ${load} = once(() => require(${JSON.stringify(statement.moduleSpecifier.text)}));`);
-    for (const e of values) {
-      const name = e.name.text;
-      const from = (e.propertyName ?? e.name).text;
-      lines.push(`Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => ${load}()[${JSON.stringify(from)}] });`);
-    }
+    const names = clause.elements.filter((e) => !e.isTypeOnly).map((e): [string, string] => [e.name.text, (e.propertyName ?? e.name).text]);
+    if (names.length > 0) result.push({ module: statement.moduleSpecifier.text, names });
+  }
+  return result;
+}
+
+/**
+ * The CommonJS SDK, in two files generated from src/index.ts:
+ *
+ * - dist/index.cjs, a few KiB: one getter per exported name, so that
+ *   `require("fleet-pipelines")` reads and runs almost nothing;
+ * - dist/index-impl.cjs, the SDK, required on the first access to any
+ *   name, where each re-exported module is required when one of its names is
+ *   first read. esbuild wraps a module reached through require() in a lazy
+ *   initialiser (its own require() of packages included), so
+ *   `.parseMatcher` runs the matchers and what they import, not the client.
+ *
+ * (ESM has no lazy named exports: the ESM entry is src/index.ts as written.)
+ */
+function lazyCjsEntry(part: "getters" | "impl"): string {
+  const modules = sdkReExports();
+  const lines = [`"use strict";`, `function once(load) { let m; return () => (m ??= load()); }`];
+  if (part === "impl") {
+    modules.forEach((m, i) => lines.push(`exports.m${i} = once(() => require(${JSON.stringify(m.module)}));`));
+  } else {
+    lines.push(`Object.defineProperty(exports, "__esModule", { value: true });`, `const sdk = once(() => require("./index-impl.cjs"));`);
+    modules.forEach((m, i) => {
+      for (const [name, from] of m.names) {
+        lines.push(`Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => sdk().m${i}()[${JSON.stringify(from)}] });`);
+      }
+    });
   }
   return lines.join("\n") + "\n";
 }
 
-const lazyCjsEntryPlugin: Plugin = {
-  name: "lazy-cjs-entry",
-  setup(build) {
-    if (build.initialOptions.format !== "cjs") return;
-    build.onLoad({ filter: /[\\/]src[\\/]index\.ts$/ }, (args) =>
-      args.path === SDK_ENTRY ? { contents: lazyCjsEntry(), loader: "js", resolveDir: resolve("src") } : undefined,
-    );
-    // The CJS emulator entry uses the SDK's client (and so its error classes)
-    // rather than a second copy of it, as the ESM build does through its chunks.
-    build.onResolve({ filter: /^\.\/client\/index\.js$/ }, (args) =>
-      args.importer === resolve("src/emulator-entry.ts") ? { path: "./index.cjs", external: true } : undefined,
-    );
-  },
-};
+function lazyCjsEntryPlugin(part: "getters" | "impl"): Plugin {
+  return {
+    name: `lazy-cjs-entry-${part}`,
+    setup(build) {
+      if (build.initialOptions.format !== "cjs") return;
+      // A virtual .cjs module in place of src/index.ts: the extension makes esbuild read it as CommonJS.
+      build.onResolve({ filter: /[\\/]index\.ts$/ }, (args) =>
+        args.kind === "entry-point" && resolve(args.path) === SDK_ENTRY ? { path: `sdk-${part}.cjs`, namespace: "lazy-cjs-entry" } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: "lazy-cjs-entry" }, () => ({ contents: lazyCjsEntry(part), loader: "js", resolveDir: resolve("src") }));
+      build.onResolve({ filter: /^\.\/index-impl\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+      // The CJS emulator entry uses the SDK's client (and so its error classes)
+      // rather than a second copy of it, as the ESM build does through its chunks.
+      build.onResolve({ filter: /^\.\/client\/index\.js$/ }, (args) =>
+        args.importer === resolve("src/emulator-entry.ts") ? { path: "./index.cjs", external: true } : undefined,
+      );
+    },
+  };
+}
 
 /**
  * dist/cli-help.json: the root help and each command's help, as the built
@@ -101,7 +123,18 @@ export default defineConfig([
     clean: true,
     target: "node20",
     platform: "node",
-    esbuildPlugins: [lazyCjsEntryPlugin],
+    esbuildPlugins: [lazyCjsEntryPlugin("getters")],
+  },
+  {
+    // dist/index-impl.cjs: the CommonJS SDK behind dist/index.cjs's getters (see lazyCjsEntry).
+    entry: { "index-impl": "src/index.ts" },
+    format: ["cjs"],
+    dts: false,
+    sourcemap: true,
+    clean: false,
+    target: "node20",
+    platform: "node",
+    esbuildPlugins: [lazyCjsEntryPlugin("impl")],
   },
   {
     // The command line: ESM only, started by the shebang.
