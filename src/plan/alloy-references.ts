@@ -46,14 +46,14 @@ export function pipelineInterface(file: AlloyFile): PipelineInterface {
     if (statement !== undefined) {
       if (statement.kind === "Attribute") expressions.push(statement.value);
       // A nested `declare` is its own scope: `argument` there is the declare's own.
-      else if (!(statement.name.length === 1 && statement.name[0] === "declare")) statements.push(...statement.body);
+      else if (!(statement.name.length === 1 && statement.name[0] === "declare")) for (const s of statement.body) statements.push(s);
       continue;
     }
     const expression = expressions.pop()!;
     if (expression.kind === "Access" || expression.kind === "Index") {
       const computed = recordReference(expression, result);
       if (computed !== undefined) {
-        expressions.push(...computed);
+        for (const e of computed) expressions.push(e);
         continue;
       }
     }
@@ -68,7 +68,7 @@ export function pipelineInterface(file: AlloyFile): PipelineInterface {
 function pushChildren(e: Expression, out: Expression[]): void {
   switch (e.kind) {
     case "Array":
-      out.push(...e.elements);
+      for (const element of e.elements) out.push(element);
       break;
     case "Object":
       for (const field of e.fields) out.push(field.value);

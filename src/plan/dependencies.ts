@@ -84,7 +84,7 @@ export function dependencyFindings(input: DependencyCheckInput): Finding[] {
       const problemAfter = unresolved(exporterAfter, iface(exporterAfter), ref.export);
       if (problemAfter === undefined) {
         if (reader.desired || exporterAfter!.desired) {
-          findings.push(...reachFindings(reader, exporterAfter!, where, what, collectors));
+          for (const f of reachFindings(reader, exporterAfter!, where, what, collectors)) findings.push(f);
         }
         continue;
       }
@@ -131,7 +131,7 @@ export function dependencyFindings(input: DependencyCheckInput): Finding[] {
       }
     }
     if (collectors !== undefined && reader.desired && reader.spec.enabled) {
-      findings.push(...attributeFindings(reader, readerIface, collectors));
+      for (const f of attributeFindings(reader, readerIface, collectors)) findings.push(f);
     }
   }
   return findings;
