@@ -128,7 +128,8 @@ export async function executePlan(
       historyUsed = historyMode;
       if (mode === "sync" && historyMode === "stack") {
         const before = new Set((ctx.history ?? ctx.historyBefore ?? []).map((r) => r.revisionId));
-        const attribution = attributeSync(revisions, plan.desired, remoteNow, plan.scope, { before, since: ctx.listedAt });
+        const planned = new Set([...work.upserts.map((u) => u.spec.name), ...work.deletes.map((d) => d.name)]);
+        const attribution = attributeSync(revisions, plan.desired, remoteNow, plan.scope, { before, since: ctx.listedAt }, planned);
         overwritten = attribution.overwritten;
         // A history that shows no run of the sync's revisions (a service that keeps none) leaves the plan's account.
         if (!outcome.failures.some((f) => f.action === "sync") && attribution.written.size > 0) {

@@ -164,6 +164,7 @@ export function attributeSync(
   listed: readonly RemotePipeline[],
   scope: SourceScope,
   known: { before: ReadonlySet<string>; since?: string | undefined },
+  planned: ReadonlySet<string>,
 ): SyncAttribution {
   const history = chronological(revisions);
   const wanted = new Map(desired.map((d) => [d.name, d]));
@@ -179,11 +180,25 @@ export function attributeSync(
   // Revisions read before the listing, or dated before it, are not the sync's.
   const recent = (r: RemoteRevision): boolean =>
     !known.before.has(r.revisionId) && (known.since === undefined || r.createdAt === undefined || r.createdAt >= known.since);
-  let end = history.length - 1;
-  while (end >= 0 && recent(history[end]!) && !consistent(history[end]!)) end--;
-  let start = end;
-  while (start >= 0 && recent(history[start]!) && consistent(history[start]!)) start--;
-  const block = end >= 0 && recent(history[end]!) ? history.slice(start + 1, end + 1) : [];
+  // The runs of consistent revisions since the listing; the sync's is the one
+  // that holds the most of the writes it was sent to make (another writer's
+  // edit reverted to the desired state is a run too, of none of them).
+  let block: RemoteRevision[] = [];
+  let best = 0;
+  let run: RemoteRevision[] = [];
+  const score = (revs: readonly RemoteRevision[]): number => revs.filter((r) => planned.has(r.pipeline.spec.name)).length;
+  for (const r of [...history.filter(recent), undefined]) {
+    if (r !== undefined && consistent(r)) {
+      run.push(r);
+      continue;
+    }
+    const points = score(run);
+    if (run.length > 0 && (points > best || (points === best && block.length === 0))) {
+      block = run;
+      best = points;
+    }
+    run = [];
+  }
 
   const written = new Map<string, "insert" | "update" | "delete">();
   const overwritten: OverwrittenPipeline[] = [];

@@ -25,19 +25,8 @@ type Violation = TrialReport["violations"][number];
 /** Open kinds: a violation matching one is reported, not failed (until the library is fixed). Each has a named example. */
 export const KNOWN_OPEN: { example: string; matches: (v: Violation, trial: TrialReport, scenario: AdversaryScenario) => boolean }[] = [
   {
-    example: "empty listing, sync: ... (the plan trusts an empty 200 listing)",
-    matches: (v, trial) => trial.acts.some((a) => a.move === "empty-list" && a.run === v.run),
-  },
-  {
     example: "fallback: the history cannot be read after an overwrite: the run fails, but without the previous contents",
     matches: (v, trial) => v.invariant === "I2" && /without its previous contents/.test(v.text) && trial.runs.some((r) => r.run === v.run && r.error === "VERIFY_FAILED"),
-  },
-  {
-    example: "sync: the second writer edits and reverts a pipeline after our sync: reported as overwritten, the sync's writes missing",
-    matches: (v, trial, s) =>
-      s.mode === "sync" &&
-      trial.runs.some((r) => r.run === v.run && r.error === "OVERWRITE_DETECTED") &&
-      (v.invariant === "I3" || (v.invariant === "I2" && trial.acts.some((a) => a.run === v.run && a.move === "revert"))),
   },
   {
     example: "sync: a pipeline the plan deletes, deleted by the second writer first: the result claims the delete",

@@ -17,7 +17,7 @@ const TERRAFORM = { type: PipelineSource_SourceType.TERRAFORM, namespace: "infra
 
 let h: Harness;
 /** The other writer: runs once, before the first call whose method it names (after `after` such calls). */
-let hook: { method: string; after: number; act: (store: EmulatorStore) => void | "empty" } | undefined;
+let hook: { method: string; after: number; times: number; act: (store: EmulatorStore) => void | "empty" } | undefined;
 let seen = 0;
 
 beforeAll(async () => {
@@ -26,7 +26,7 @@ beforeAll(async () => {
       if (hook === undefined || entry.method !== hook.method) return undefined;
       if (seen++ < hook.after) return undefined;
       const act = hook.act;
-      hook = undefined;
+      if (--hook.times <= 0) hook = undefined;
       return act(store);
     },
   });
@@ -41,8 +41,9 @@ beforeEach(() => {
   h.emulator.reset();
 });
 
-function otherWriter(method: string, act: (store: EmulatorStore) => void | "empty", after = 0): void {
-  hook = { method, after, act };
+/** Acts before the `after`-th next call of `method` (0: the next), on `times` calls in a row. */
+function otherWriter(method: string, act: (store: EmulatorStore) => void | "empty", after = 0, times = 1): void {
+  hook = { method, after, times, act };
   seen = 0;
 }
 
@@ -267,9 +268,18 @@ describe("point 10: every write is checked after the fact", () => {
     expect(err.result?.failures).toEqual([expect.objectContaining({ name: "drop", action: "delete", code: "changed" })]);
   });
 
-  it("a listing answered empty by a flaky gateway does not take over a Terraform pipeline silently (sync)", async () => {
+  it("one listing answered empty by a flaky gateway is read again, and the takeover is blocked as usual", async () => {
     await h.client.pipelines.createPipeline({ pipeline: msg("shared_name", "// terraform\n", TERRAFORM) });
     otherWriter("ListPipelines", () => "empty");
+    await expect(syncPipelines(h.client, { desired: [spec("shared_name", "// git\n")], scope: SCOPE, limit: 10 })).rejects.toMatchObject({
+      code: "SAFETY_CHECK",
+    });
+    expect(byName("shared_name")?.contents).toBe("// terraform\n");
+  });
+
+  it("listings answered empty twice in a row do not take over a Terraform pipeline silently (sync)", async () => {
+    await h.client.pipelines.createPipeline({ pipeline: msg("shared_name", "// terraform\n", TERRAFORM) });
+    otherWriter("ListPipelines", () => "empty", 0, 2);
     const err = await applyError(syncPipelines(h.client, { desired: [spec("shared_name", "// git\n")], scope: SCOPE, limit: 10 }));
     expect(err.code).toBe("OVERWRITE_DETECTED");
     expect(err.result?.overwritten[0]).toMatchObject({ name: "shared_name", previous: { source: { type: "terraform", namespace: "infra" } } });
@@ -278,7 +288,7 @@ describe("point 10: every write is checked after the fact", () => {
 
   it("a taken-over name with no earlier history is still reported (the write was an update, not a create)", async () => {
     h.emulator.seed({ pipelines: [{ name: "seeded", contents: "// no history\n", enabled: true, source: { type: "terraform", namespace: "infra" } }] });
-    otherWriter("ListPipelines", () => "empty");
+    otherWriter("ListPipelines", () => "empty", 0, 2);
     const err = await applyError(syncPipelines(h.client, { desired: [spec("seeded", "// git\n")], scope: SCOPE, limit: 10 }));
     expect(err.code).toBe("OVERWRITE_DETECTED");
     expect(err.result?.overwritten).toEqual([{ name: "seeded", id: expect.any(String), action: "create" }]);
@@ -314,7 +324,7 @@ describe("point 10: every write is checked after the fact", () => {
 
 describe("the CLI when another writer's work was replaced", () => {
   it("exits 1, names the pipeline in the text, and carries its previous state in --json", async () => {
-    // The first run takes it over unseen (the listing came back empty); the second, after Terraform wrote it again, likewise.
+    // The first run takes it over unseen (the listing came back empty twice); the second, after Terraform wrote it again, likewise.
     const { runCliInProcess, tempDir } = await import("../stress/cli-harness.js");
     const { mkdir, writeFile } = await import("node:fs/promises");
     const { join } = await import("node:path");
@@ -325,13 +335,13 @@ describe("the CLI when another writer's work was replaced", () => {
       await writeFile(join(dir.path, "pipelines/shared.alloy"), "// git\n");
       await h.client.pipelines.createPipeline({ pipeline: msg("shared", "// terraform\n", TERRAFORM) });
       const env = { FLEET_URL: h.emulator.url };
-      otherWriter("ListPipelines", () => "empty");
+      otherWriter("ListPipelines", () => "empty", 0, 2);
       const text = await runCliInProcess(["apply", "--dir", "pipelines", "--namespace", "repo", "--limit", "10"], env, dir.path);
       expect(text.code).toBe(1);
       expect(text.out + text.err).toContain("was overwritten by this apply's create");
 
       await h.client.pipelines.updatePipeline({ pipeline: msg("shared", "// terraform again\n", TERRAFORM, { id: byName("shared")!.id }) });
-      otherWriter("ListPipelines", () => "empty");
+      otherWriter("ListPipelines", () => "empty", 0, 2);
       const json = await runCliInProcess(["apply", "--dir", "pipelines", "--namespace", "repo", "--limit", "10", "--json"], env, dir.path);
       expect(json.code).toBe(1);
       const body = JSON.parse(json.out);
