@@ -29,7 +29,7 @@ async function burst(call: () => Promise<unknown>, n: number): Promise<void> {
 describe("startEmulator from fleet-pipelines/emulator", () => {
   it("gives a ready client: emu.client writes and reads on this emulator", async () => {
     const emu = await start();
-    const pipeline = await emu.client.pipelines.upsertPipeline({ pipeline: { name: "a", contents: "x", enabled: true } });
+    const pipeline = await emu.client.pipelines.upsertPipeline({ pipeline: { name: "a", contents: "logging {}\n", enabled: true } });
     expect(pipeline.id).not.toBe("");
     const listed = await emu.client.pipelines.listPipelines({});
     expect(listed.pipelines.map((p) => p.name)).toEqual(["a"]);
@@ -76,7 +76,7 @@ describe("startEmulator from fleet-pipelines/emulator", () => {
   it("keeps the emulator's own API (url, seed, reset, stop)", async () => {
     const emu = await start();
     expect(emu.url).toBe(`http://127.0.0.1:${emu.port}`);
-    emu.seed({ pipelines: [{ name: "seeded", contents: "x" }] });
+    emu.seed({ pipelines: [{ name: "seeded", contents: "logging {}\n" }] });
     expect((await emu.client.pipelines.listPipelines({})).pipelines.map((p) => p.name)).toEqual(["seeded"]);
     emu.reset();
     expect((await emu.client.pipelines.listPipelines({})).pipelines).toEqual([]);
