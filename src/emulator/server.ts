@@ -72,8 +72,9 @@ export interface EmulatorOptions {
   /**
    * Refuse a write (Create, Update, Upsert, Sync, validate_only too) whose
    * Alloy contents do not parse, with invalid_argument naming the pipeline,
-   * line and column, as the service is expected to. Default false, so that
-   * placeholder contents (`"x"`) keep working in existing test suites.
+   * line and column, as the service is expected to. Default true; `false`
+   * stores any contents (placeholders such as `"x"` in older test suites).
+   * Seeding (`seed`, `/_emulator/seed`, the state file) is never checked.
    */
   checkAlloySyntax?: boolean | undefined;
   /** Load the state from this JSON file at start (if it exists) and save every change to it. */
@@ -210,7 +211,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pipelineLimit: options.pipelineLimit ?? DEFAULT_PIPELINE_LIMIT,
     ...(options.collectorLimit !== undefined ? { collectorLimit: options.collectorLimit } : {}),
     emptyMatchers: options.emptyMatchers ?? FLEET_EMPTY_MATCHERS,
-    checkAlloySyntax: options.checkAlloySyntax === true,
+    checkAlloySyntax: options.checkAlloySyntax !== false,
     now,
   });
   const log = new RequestLog(options.requestLogLimit ?? 10_000);

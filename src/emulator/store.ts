@@ -52,7 +52,7 @@ export interface StoreOptions {
   collectorLimit?: number;
   /** What a pipeline without matchers matches in attribute filters. Default "none". */
   emptyMatchers?: EmptyMatchersMode;
-  /** Refuse writes whose Alloy contents do not parse. Default false. */
+  /** Refuse writes whose Alloy contents do not parse. Default true; `false` stores any contents. */
   checkAlloySyntax?: boolean;
   /** Clock in milliseconds, for timestamps. Default `Date.now`. */
   now?: () => number;
@@ -161,7 +161,7 @@ export class EmulatorStore {
     this.collectorLimit = options.collectorLimit ?? Infinity;
     this.emptyMatchers = options.emptyMatchers ?? FLEET_EMPTY_MATCHERS;
     this.now = options.now ?? Date.now;
-    this.writeChecks = { alloySyntax: options.checkAlloySyntax === true };
+    this.writeChecks = { alloySyntax: options.checkAlloySyntax !== false };
   }
 
   // ---- pipelines: reads ------------------------------------------------

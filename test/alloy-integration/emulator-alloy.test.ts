@@ -1,8 +1,11 @@
 // The emulator refuses what the service is expected to refuse: a write whose
 // Alloy contents do not parse, with invalid_argument naming the pipeline, the
-// line and the column; validate_only included, nothing stored.
+// line and the column; validate_only included, nothing stored. On by default;
+// `checkAlloySyntax: false` turns it off.
+import { create } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { PipelineSchema } from "../../gen/pipeline/v1/pipeline_pb.js";
+import { EmulatorStore, startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { binaryDriver, jsonDriver, ok, type Driver, type Json } from "../emulator/drivers.js";
 
 const GOOD = 'prometheus.exporter.unix "default" { }\n';
@@ -14,7 +17,8 @@ let strict: Emulator;
 let lenient: Emulator;
 
 beforeAll(async () => {
-  [strict, lenient] = await Promise.all([startEmulator({ checkAlloySyntax: true }), startEmulator()]);
+  // The default emulator checks; only an explicit false turns it off.
+  [strict, lenient] = await Promise.all([startEmulator(), startEmulator({ checkAlloySyntax: false })]);
 });
 afterAll(async () => {
   await Promise.all([strict.stop(), lenient.stop()]);
@@ -23,7 +27,7 @@ afterAll(async () => {
 describe.each([
   ["binary", binaryDriver],
   ["json", jsonDriver],
-] as const)("Alloy syntax on writes, through %s", (_label, makeDriver) => {
+] as const)("Alloy syntax on writes (default emulator), through %s", (_label, makeDriver) => {
   let d: Driver;
   const p = (method: string, req: Json = {}) => d.call("pipeline", method, req);
   const names = async () => ((ok(await p("ListPipelines")).pipelines ?? []) as Json[]).map((x) => x.name as string);
@@ -87,7 +91,77 @@ describe.each([
   });
 });
 
-it("is off unless asked for: an emulator started without checkAlloySyntax stores any contents", async () => {
-  const d = binaryDriver(lenient.url);
-  ok(await d.call("pipeline", "CreatePipeline", { pipeline: { name: "placeholder", contents: "x" } }));
+describe("the default emulator", () => {
+  beforeEach(() => {
+    strict.reset();
+  });
+
+  it("refuses an unparsable pipeline over Upsert, naming the pipeline, line and column", async () => {
+    const d = binaryDriver(strict.url);
+    const result = await d.call("pipeline", "UpsertPipeline", { pipeline: { name: "placeholder", contents: "x" } });
+    expect(result.code).toBe("invalid_argument");
+    expect("message" in result ? result.message : "").toMatch(
+      /pipeline "placeholder": Alloy contents do not parse: line 1, column 2: expected block label/,
+    );
+    expect(strict.state().pipelines).toEqual([]);
+  });
+
+  it("refuses an unparsable pipeline over Sync, naming the pipeline, line and column, and changes nothing", async () => {
+    const d = jsonDriver(strict.url);
+    ok(await d.call("pipeline", "UpsertPipeline", { pipeline: { name: "kept", contents: GOOD, source: git } }));
+    const result = await d.call("pipeline", "SyncPipelines", {
+      source: git,
+      pipelines: [
+        { name: "fine", contents: GOOD },
+        { name: "second", contents: BAD },
+      ],
+    });
+    expect(result.code).toBe("invalid_argument");
+    expect("message" in result ? result.message : "").toMatch(/pipeline "second".*line 3, column 1: expected expression, got \}/);
+    expect(strict.state().pipelines.map((p) => p.name)).toEqual(["kept"]);
+    expect(strict.state().pipelines[0]!.contents).toBe(GOOD);
+  });
+
+  it("does not check what is seeded (seed stores as given)", () => {
+    strict.seed({ pipelines: [{ name: "seeded", contents: "x" }] });
+    expect(strict.state().pipelines.map((p) => [p.name, p.contents])).toEqual([["seeded", "x"]]);
+  });
+
+  it("EmulatorStore checks by default too, and not with checkAlloySyntax: false", () => {
+    const bad = () => create(PipelineSchema, { name: "store-bad", contents: BAD });
+    expect(() => new EmulatorStore().upsertPipeline(bad())).toThrow(/pipeline "store-bad".*line 3, column 1/);
+    expect(new EmulatorStore({ checkAlloySyntax: false }).upsertPipeline(bad()).contents).toBe(BAD);
+  });
+});
+
+describe("checkAlloySyntax: false", () => {
+  beforeEach(() => {
+    lenient.reset();
+  });
+
+  it("stores contents that do not parse, over Create, Upsert (validate_only too) and Sync", async () => {
+    const d = binaryDriver(lenient.url);
+    ok(await d.call("pipeline", "CreatePipeline", { pipeline: { name: "placeholder", contents: "x" } }));
+    ok(await d.call("pipeline", "UpsertPipeline", { pipeline: { name: "upserted", contents: BAD }, validateOnly: true }));
+    ok(await d.call("pipeline", "UpsertPipeline", { pipeline: { name: "upserted", contents: BAD } }));
+    ok(
+      await d.call("pipeline", "SyncPipelines", {
+        source: git,
+        pipelines: [{ name: "synced", contents: 'a "x" = 1\n' }],
+      }),
+    );
+    expect(lenient.state().pipelines.map((p) => [p.name, p.contents])).toEqual([
+      ["placeholder", "x"],
+      ["upserted", BAD],
+      ["synced", 'a "x" = 1\n'],
+    ]);
+  });
+
+  it("still checks what does not depend on it: OpenTelemetry contents must be YAML", async () => {
+    const d = binaryDriver(lenient.url);
+    const result = await d.call("pipeline", "CreatePipeline", {
+      pipeline: { name: "otel", contents: "receivers: [unclosed", configType: "CONFIG_TYPE_OTEL" },
+    });
+    expect(result.code).toBe("invalid_argument");
+  });
 });

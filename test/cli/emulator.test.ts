@@ -95,7 +95,7 @@ describe("emulator command (in process)", () => {
     await fetch(`${first.url}/pipeline.v1.PipelineService/UpsertPipeline`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ pipeline: { name: "kept", contents: "x" } }),
+      body: JSON.stringify({ pipeline: { name: "kept", contents: "// x\n" } }),
     });
     first.io.abort();
     expect(await first.done).toBe(0);
@@ -126,6 +126,41 @@ describe("emulator command (in process)", () => {
     expect(io.err()).not.toContain("Usage:");
     expect(io.err()).not.toContain("abc\n");
     expect(io.out()).toBe("");
+  });
+
+  it("refuses Alloy contents that do not parse by default, and stores them with --no-alloy-check", async () => {
+    const upsert = (url: string) =>
+      fetch(`${url}/pipeline.v1.PipelineService/UpsertPipeline`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ pipeline: { name: "placeholder", contents: "x" } }),
+      });
+    const strict = testIo();
+    const strictDone = runCli(["emulator"], strict);
+    const strictUrl = await waitForUrl(strict);
+    const refused = await upsert(strictUrl);
+    expect(refused.status).toBe(400);
+    const error = (await refused.json()) as { code: string; message: string };
+    expect(error.code).toBe("invalid_argument");
+    expect(error.message).toMatch(/pipeline "placeholder": Alloy contents do not parse: line 1, column 2/);
+    expect((await (await listPipelines(strictUrl)).json()) as object).toEqual({});
+    strict.abort();
+    expect(await strictDone).toBe(0);
+
+    const lenient = testIo();
+    const lenientDone = runCli(["emulator", "--no-alloy-check"], lenient);
+    const lenientUrl = await waitForUrl(lenient);
+    expect((await upsert(lenientUrl)).status).toBe(200);
+    const list = (await (await listPipelines(lenientUrl)).json()) as { pipelines: { name: string; contents: string }[] };
+    expect(list.pipelines).toMatchObject([{ name: "placeholder", contents: "x" }]);
+    lenient.abort();
+    expect(await lenientDone).toBe(0);
+  });
+
+  it("documents --no-alloy-check in its help", async () => {
+    const io = testIo();
+    expect(await runCli(["emulator", "--help"], io)).toBe(0);
+    expect(io.out()).toMatch(/--no-alloy-check\s+store Alloy contents that do not parse/);
   });
 
   it("passes faults through to the emulator", async () => {

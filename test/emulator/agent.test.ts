@@ -117,40 +117,40 @@ describe("GetConfig", () => {
   });
 
   it("uses the stored local attributes when the request has none, and the deprecated map as an alias", async () => {
-    await addPipeline("prod", "p", ["env=prod"]);
-    await addPipeline("eu", "e", ["region=eu"]);
+    await addPipeline("prod", "// p", ["env=prod"]);
+    await addPipeline("eu", "// e", ["region=eu"]);
     await collectors.registerCollector({ id: "alloy-1", localAttributes: { env: "prod" } });
-    expect((await collectors.getConfig({ id: "alloy-1" })).content).toBe(expectedContent([["prod", "p"]]));
+    expect((await collectors.getConfig({ id: "alloy-1" })).content).toBe(expectedContent([["prod", "// p"]]));
     expect((await collectors.getConfig({ id: "alloy-1", attributes: { region: "eu" } })).content).toBe(
-      expectedContent([["eu", "e"]]),
+      expectedContent([["eu", "// e"]]),
     );
   });
 
   it("lets remote attributes override local ones", async () => {
-    await addPipeline("prod", "p", ["env=prod"]);
-    await addPipeline("dev", "d", ["env=dev"]);
+    await addPipeline("prod", "// p", ["env=prod"]);
+    await addPipeline("dev", "// d", ["env=dev"]);
     await collectors.registerCollector({ id: "alloy-1", localAttributes: { env: "prod" } });
     const stored = await collectors.getCollector({ id: "alloy-1" });
     await collectors.updateCollector({ collector: { ...stored, remoteAttributes: { env: "dev" } } });
     const answer = await collectors.getConfig({ id: "alloy-1", localAttributes: { env: "prod" } });
-    expect(answer.content).toBe(expectedContent([["dev", "d"]]));
+    expect(answer.content).toBe(expectedContent([["dev", "// d"]]));
   });
 
   it("matches on the virtual collector.ID, for registered and unknown ids alike, and registers nobody", async () => {
-    await addPipeline("only-one", "x", ["collector.ID=alloy-1"]);
+    await addPipeline("only-one", "// x", ["collector.ID=alloy-1"]);
     await collectors.registerCollector({ id: "alloy-1" });
-    expect((await collectors.getConfig({ id: "alloy-1" })).content).toBe(expectedContent([["only-one", "x"]]));
+    expect((await collectors.getConfig({ id: "alloy-1" })).content).toBe(expectedContent([["only-one", "// x"]]));
     // A spoofed local collector.ID does not win over the real id.
     expect((await collectors.getConfig({ id: "alloy-2", localAttributes: { "collector.ID": "alloy-1" } })).content).toBe("");
-    await addPipeline("by-attr", "y", ["env=prod"]);
+    await addPipeline("by-attr", "// y", ["env=prod"]);
     expect((await collectors.getConfig({ id: "never-registered", localAttributes: { env: "prod" } })).content).toBe(
-      expectedContent([["by-attr", "y"]]),
+      expectedContent([["by-attr", "// y"]]),
     );
     expect((await collectors.listCollectors({})).collectors.map((c) => c.id)).toEqual(["alloy-1"]);
   });
 
   it("sends a disabled collector empty content", async () => {
-    await addPipeline("all", "x", ["env=prod"]);
+    await addPipeline("all", "// x", ["env=prod"]);
     await collectors.registerCollector({ id: "alloy-1", localAttributes: { env: "prod" } });
     const stored = await collectors.getCollector({ id: "alloy-1" });
     await collectors.updateCollector({ collector: { ...stored, enabled: false } });
@@ -159,23 +159,23 @@ describe("GetConfig", () => {
   });
 
   it("leaves out disabled pipelines, pipelines without enabled, and OpenTelemetry pipelines; UNSPECIFIED counts as Alloy", async () => {
-    await addPipeline("on", "a", ["env=prod"]);
-    await addPipeline("off", "b", ["env=prod"], { enabled: false });
-    await pipelines.createPipeline({ pipeline: { name: "unset", contents: "c", matchers: ["env=prod"] } });
+    await addPipeline("on", "// a", ["env=prod"]);
+    await addPipeline("off", "// b", ["env=prod"], { enabled: false });
+    await pipelines.createPipeline({ pipeline: { name: "unset", contents: "// c", matchers: ["env=prod"] } });
     await addPipeline("otel", "receivers: {}", ["env=prod"], { configType: ConfigType.OTEL });
-    await addPipeline("unspecified", "u", ["env=prod"], { configType: ConfigType.UNSPECIFIED });
+    await addPipeline("unspecified", "// u", ["env=prod"], { configType: ConfigType.UNSPECIFIED });
     await collectors.registerCollector({ id: "alloy-1", localAttributes: { env: "prod" } });
     const answer = await collectors.getConfig({ id: "alloy-1" });
     expect(answer.content).toBe(
       expectedContent([
-        ["on", "a"],
-        ["unspecified", "u"],
+        ["on", "// a"],
+        ["unspecified", "// u"],
       ]),
     );
   });
 
   it("sends an OpenTelemetry collector only the OpenTelemetry pipelines, under # comments", async () => {
-    await addPipeline("alloy", "a", ["env=prod"]);
+    await addPipeline("alloy", "// a", ["env=prod"]);
     await addPipeline("otel", "receivers: {}\n", ["env=prod"], { configType: ConfigType.OTEL });
     await collectors.createCollector({
       collector: { id: "otel-1", collectorType: CollectorType.OTEL, enabled: true, remoteAttributes: { env: "prod" } },
@@ -184,7 +184,7 @@ describe("GetConfig", () => {
   });
 
   it("answers not_modified with empty content while the hash is current, and new content after an upsert", async () => {
-    await addPipeline("prod", "one", ["env=prod"]);
+    await addPipeline("prod", "// one", ["env=prod"]);
     await collectors.registerCollector({ id: "alloy-1", localAttributes: { env: "prod" } });
     const first = await collectors.getConfig({ id: "alloy-1" });
     const same = await collectors.getConfig({
@@ -194,10 +194,10 @@ describe("GetConfig", () => {
     });
     expect(same).toMatchObject({ notModified: true, content: "", hash: first.hash });
 
-    await pipelines.upsertPipeline({ pipeline: { name: "prod", contents: "two", matchers: ["env=prod"], enabled: true } });
+    await pipelines.upsertPipeline({ pipeline: { name: "prod", contents: "// two", matchers: ["env=prod"], enabled: true } });
     const changed = await collectors.getConfig({ id: "alloy-1", hash: first.hash });
     expect(changed.notModified).toBe(false);
-    expect(changed.content).toBe(expectedContent([["prod", "two"]]));
+    expect(changed.content).toBe(expectedContent([["prod", "// two"]]));
     expect(changed.hash).toBe(sha256(changed.content));
     expect(changed.hash).not.toBe(first.hash);
     // A stale or foreign hash always gets the content.
@@ -211,10 +211,10 @@ describe("GetConfig", () => {
   it("honours the emptyMatchers option for pipelines without matchers", () => {
     for (const [mode, expected] of [
       ["none", ""],
-      ["all", expectedContent([["everyone", "x"]])],
+      ["all", expectedContent([["everyone", "// x"]])],
     ] as const) {
       const store = new EmulatorStore({ emptyMatchers: mode });
-      store.createPipeline(create(PipelineSchema, { name: "everyone", contents: "x", enabled: true }));
+      store.createPipeline(create(PipelineSchema, { name: "everyone", contents: "// x", enabled: true }));
       expect(store.getConfig({ id: "c", localAttributes: {}, hash: "" }).content).toBe(expected);
     }
   });
@@ -279,14 +279,14 @@ describe("GET requests built by hand, as Alloy sends them", () => {
         interceptors: [(next) => (req) => (req.header.set("authorization", basic), next(req))],
       }),
     );
-    await setupPipelines.createPipeline({ pipeline: { name: "prod", contents: "p", matchers: ["env=prod"], enabled: true } });
+    await setupPipelines.createPipeline({ pipeline: { name: "prod", contents: "// p", matchers: ["env=prod"], enabled: true } });
 
     const url = getUrl("GetConfig", getConfigMessage({ id: "alloy-1", localAttributes: { env: "prod" } }));
     const res = await fetch(url, { headers: { authorization: basic, "user-agent": "Alloy/v1.9.0" } });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/proto");
     const answer = fromBinary(GetConfigResponseSchema, new Uint8Array(await res.arrayBuffer()));
-    expect(answer.content).toBe(expectedContent([["prod", "p"]]));
+    expect(answer.content).toBe(expectedContent([["prod", "// p"]]));
     expect(answer.hash).toBe(sha256(answer.content));
 
     const again = await fetch(getUrl("GetConfig", getConfigMessage({ id: "alloy-1", hash: answer.hash })), {
@@ -322,10 +322,10 @@ describe("GET requests built by hand, as Alloy sends them", () => {
 describe("the SDK client", () => {
   it("calls GetConfig and RegisterCollector through createFleetClient", async () => {
     const client = createFleetClient({ baseUrl: emulator.url, rateLimit: false, retry: false });
-    await addPipeline("prod", "p", ["env=prod"]);
+    await addPipeline("prod", "// p", ["env=prod"]);
     await client.collectors.registerCollector({ id: "alloy-1", localAttributes: { env: "prod" } });
     const answer = await client.collectors.getConfig({ id: "alloy-1" });
-    expect(answer.content).toBe(expectedContent([["prod", "p"]]));
+    expect(answer.content).toBe(expectedContent([["prod", "// p"]]));
     expect(answer.hash).toBe(sha256(answer.content));
   });
 });

@@ -122,7 +122,7 @@ describe("state file", () => {
     fetch(`${url}/pipeline.v1.PipelineService/UpsertPipeline`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ pipeline: { name, contents: "x", source: { type: "SOURCE_TYPE_GIT", namespace: "demo" } } }),
+      body: JSON.stringify({ pipeline: { name, contents: "// x\n", source: { type: "SOURCE_TYPE_GIT", namespace: "demo" } } }),
     });
 
   it("survives a restart: pipelines, collectors, revisions and the next id", async () => {

@@ -11,7 +11,7 @@ const upsertJson = (url: string, name: string, headers: Record<string, string> =
   fetch(`${url}/pipeline.v1.PipelineService/UpsertPipeline`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify({ pipeline: { name, contents: "x" } }),
+    body: JSON.stringify({ pipeline: { name, contents: "// x\n" } }),
   });
 
 describe("basic auth", () => {
@@ -191,14 +191,14 @@ describe("faults", () => {
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("3");
     expect(stored()).toEqual([]);
-    const error = await binary().upsertPipeline({ pipeline: { name: "b", contents: "x" } }).catch((e: unknown) => e);
+    const error = await binary().upsertPipeline({ pipeline: { name: "b", contents: "// x\n" } }).catch((e: unknown) => e);
     expect(codeNameOf(error)).toBe("resource_exhausted");
   });
 
   it("drop: the connection is cut before handling", async () => {
     only("drop");
     await expect(upsertJson(emulator.url, "a")).rejects.toThrow();
-    const error = await binary().upsertPipeline({ pipeline: { name: "b", contents: "x" } }).catch((e: unknown) => e);
+    const error = await binary().upsertPipeline({ pipeline: { name: "b", contents: "// x\n" } }).catch((e: unknown) => e);
     expect(codeNameOf(error)).not.toBe("ok");
     expect(stored()).toEqual([]);
     expect(emulator.requests().map((r) => [r.code, r.fault?.kind])).toEqual([
@@ -209,7 +209,7 @@ describe("faults", () => {
 
   it("unavailable_after: the change is stored, the client sees 503", async () => {
     only("unavailable_after");
-    const error = await binary().upsertPipeline({ pipeline: { name: "a", contents: "x" } }).catch((e: unknown) => e);
+    const error = await binary().upsertPipeline({ pipeline: { name: "a", contents: "// x\n" } }).catch((e: unknown) => e);
     expect(codeNameOf(error)).toBe("unavailable");
     expect(stored()).toEqual(["a"]);
     expect(emulator.requests()[0]).toMatchObject({
@@ -231,14 +231,14 @@ describe("faults", () => {
   it("drop_after over HTTP/2 cuts the session", async () => {
     only("drop_after");
     const h2 = createClient(PipelineService, createConnectTransport({ baseUrl: emulator.url, httpVersion: "2" }));
-    const error = await h2.upsertPipeline({ pipeline: { name: "a", contents: "x" } }).catch((e: unknown) => e);
+    const error = await h2.upsertPipeline({ pipeline: { name: "a", contents: "// x\n" } }).catch((e: unknown) => e);
     expect(codeNameOf(error)).not.toBe("ok");
     expect(stored()).toEqual(["a"]);
   });
 
   it("timeout: the change is stored, the answer comes after the client's deadline", async () => {
     only("timeout");
-    const error = await binary(60).upsertPipeline({ pipeline: { name: "a", contents: "x" } }).catch((e: unknown) => e);
+    const error = await binary(60).upsertPipeline({ pipeline: { name: "a", contents: "// x\n" } }).catch((e: unknown) => e);
     expect(codeNameOf(error)).toBe("deadline_exceeded");
     expect(stored()).toEqual(["a"]);
     await expect.poll(() => emulator.requests().length).toBe(1);

@@ -47,7 +47,7 @@ describe.each([
 
     it("rejects a duplicate name on create with already_exists", async () => {
       await create({ name: "a", contents: ALLOY });
-      const again = await p("CreatePipeline", { pipeline: { name: "a", contents: "other" } });
+      const again = await p("CreatePipeline", { pipeline: { name: "a", contents: "// other\n" } });
       expect(again.code).toBe("already_exists");
       expect(await names()).toEqual(["a"]);
     });
@@ -65,15 +65,18 @@ describe.each([
       ["a regex RE2 refuses", { name: "a", contents: ALLOY, matchers: ['env=~"(?=x)"'] }],
       ["OTel contents that are not YAML", { name: "a", contents: "receivers: [unclosed", configType: "CONFIG_TYPE_OTEL" }],
       ["OTel contents nested without bound", { name: "a", contents: "[".repeat(200_000), configType: "CONFIG_TYPE_OTEL" }],
+      ["Alloy contents that do not parse", { name: "a", contents: "not { really alloy" }],
+      ["Alloy contents that do not parse, config type Alloy", { name: "a", contents: "not { really alloy", configType: "CONFIG_TYPE_ALLOY" }],
     ])("rejects %s with invalid_argument", async (_what, pipeline) => {
       const result = await p("CreatePipeline", { pipeline });
       expect(result.code).toBe("invalid_argument");
       expect(await names()).toEqual([]);
     });
 
-    it("accepts OTel YAML and does not parse Alloy contents", async () => {
+    it("accepts OTel YAML, and Alloy contents that parse but would not load (the syntax only is checked)", async () => {
       await create({ name: "otel", contents: "receivers:\n  otlp: {}\n", configType: "CONFIG_TYPE_OTEL" });
-      await create({ name: "alloy", contents: "not { really alloy" });
+      // An unknown component and a label used twice: Alloy would refuse to load it, the write goes through.
+      await create({ name: "alloy", contents: 'not.a.component "a" { }\nnot.a.component "a" { }\n' });
       expect(await names()).toEqual(["otel", "alloy"]);
     });
 
@@ -87,8 +90,8 @@ describe.each([
         source: git("repo"),
         configType: "CONFIG_TYPE_ALLOY",
       });
-      const updated = ok(await p("UpdatePipeline", { pipeline: { id: a.id, name: "a", contents: "v2" } }));
-      expect(updated).toMatchObject({ id: a.id, name: "a", contents: "v2", createdAt: a.createdAt });
+      const updated = ok(await p("UpdatePipeline", { pipeline: { id: a.id, name: "a", contents: "// v2\n" } }));
+      expect(updated).toMatchObject({ id: a.id, name: "a", contents: "// v2\n", createdAt: a.createdAt });
       for (const cleared of ["matchers", "enabled", "metadata", "source", "configType"]) {
         expect(updated, cleared).not.toHaveProperty(cleared);
       }
@@ -110,9 +113,9 @@ describe.each([
 
     it("upserts by name: creates, then replaces in full and keeps the id", async () => {
       const first = ok(await p("UpsertPipeline", { pipeline: { name: "a", contents: ALLOY, matchers: ["x=y"], enabled: true } }));
-      const second = ok(await p("UpsertPipeline", { pipeline: { name: "a", contents: "v2" } }));
+      const second = ok(await p("UpsertPipeline", { pipeline: { name: "a", contents: "// v2\n" } }));
       expect(second.id).toBe(first.id);
-      expect(second.contents).toBe("v2");
+      expect(second.contents).toBe("// v2\n");
       expect(second).not.toHaveProperty("matchers");
       expect(second).not.toHaveProperty("enabled");
       expect(await names()).toEqual(["a"]);
@@ -171,8 +174,8 @@ describe.each([
         await p("SyncPipelines", {
           source: git("repo"),
           pipelines: [
-            { name: "mine-kept", contents: "v2", enabled: true },
-            { name: "taken", contents: "mine now", enabled: true },
+            { name: "mine-kept", contents: "// v2\n", enabled: true },
+            { name: "taken", contents: "// mine now\n", enabled: true },
             { name: "new", contents: ALLOY, enabled: true, source: git("ignored") },
           ],
         }),
@@ -181,7 +184,7 @@ describe.each([
       expect(after.map((x) => x.name).sort()).toEqual(["manual", "mine-kept", "new", "other-ns", "taken", "terraform"]);
       const byName = Object.fromEntries(after.map((x) => [x.name, x]));
       expect(byName["taken"]!.source).toEqual(git("repo"));
-      expect(byName["taken"]!.contents).toBe("mine now");
+      expect(byName["taken"]!.contents).toBe("// mine now\n");
       expect(byName["new"]!.source).toEqual(git("repo"));
       expect(byName["mine-kept"]!.id).toBe(before.find((x) => x.name === "mine-kept")!.id);
       expect(byName["manual"]).not.toHaveProperty("source");
@@ -231,10 +234,10 @@ describe.each([
       const preview = ok(await p("CreatePipeline", { pipeline: { name: "b", contents: ALLOY, enabled: true }, validateOnly: true }));
       expect(preview).toMatchObject({ name: "b", contents: ALLOY, enabled: true });
       expect(preview).not.toHaveProperty("id");
-      const upd = ok(await p("UpdatePipeline", { pipeline: { id: a.id, name: "a", contents: "v2" }, validate_only: true }));
-      expect(upd).toMatchObject({ id: a.id, contents: "v2" });
-      const ups = ok(await p("UpsertPipeline", { pipeline: { name: "a", contents: "v3" }, validateOnly: true }));
-      expect(ups).toMatchObject({ id: a.id, contents: "v3" });
+      const upd = ok(await p("UpdatePipeline", { pipeline: { id: a.id, name: "a", contents: "// v2\n" }, validate_only: true }));
+      expect(upd).toMatchObject({ id: a.id, contents: "// v2\n" });
+      const ups = ok(await p("UpsertPipeline", { pipeline: { name: "a", contents: "// v3\n" }, validateOnly: true }));
+      expect(ups).toMatchObject({ id: a.id, contents: "// v3\n" });
       expect(emulator.state()).toEqual(before);
     });
 
@@ -251,15 +254,15 @@ describe.each([
 
   describe("revisions", () => {
     it("records INSERT, UPDATE and DELETE with snapshots, oldest first", async () => {
-      const a = await create({ name: "a", contents: "v1" });
-      ok(await p("UpsertPipeline", { pipeline: { name: "a", contents: "v2" } }));
-      ok(await p("UpsertPipeline", { pipeline: { name: "a", contents: "v2" } })); // no change: no revision
+      const a = await create({ name: "a", contents: "// v1\n" });
+      ok(await p("UpsertPipeline", { pipeline: { name: "a", contents: "// v2\n" } }));
+      ok(await p("UpsertPipeline", { pipeline: { name: "a", contents: "// v2\n" } })); // no change: no revision
       ok(await p("DeletePipeline", { id: a.id }));
       const all = ok(await p("ListPipelinesRevisions")).pipelineRevisions as Json[];
       expect(all.map((r) => [r.operation, r.snapshot.contents])).toEqual([
-        ["INSERT", "v1"],
-        ["UPDATE", "v2"],
-        ["DELETE", "v2"],
+        ["INSERT", "// v1\n"],
+        ["UPDATE", "// v2\n"],
+        ["DELETE", "// v2\n"],
       ]);
       expect(all.every((r) => r.snapshot.id === a.id && /^[0-9]+$/.test(r.revisionId) && r.createdAt)).toBe(true);
       const mine = ok(await p("ListPipelineRevisions", { id: a.id })).pipelineRevisions as Json[];
@@ -334,7 +337,7 @@ describe.each([
       fill(200);
       expect((await p("CreatePipeline", { pipeline: { name: "one-more", contents: ALLOY } })).code).toBe("resource_exhausted");
       expect((await p("UpsertPipeline", { pipeline: { name: "one-more", contents: ALLOY } })).code).toBe("resource_exhausted");
-      ok(await p("UpsertPipeline", { pipeline: { name: "p0", contents: "changed" } }));
+      ok(await p("UpsertPipeline", { pipeline: { name: "p0", contents: "// changed\n" } }));
       expect(emulator.state().pipelines).toHaveLength(200);
     });
 

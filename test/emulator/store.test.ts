@@ -8,7 +8,7 @@ import { isAuthorized } from "../../src/emulator/auth.js";
 import { PipelineSchema, PipelineSource_SourceType, PipelineSourceSchema } from "../../gen/pipeline/v1/pipeline_pb.js";
 
 const pipeline = (name: string, extra: Partial<{ matchers: string[]; contents: string; enabled: boolean }> = {}) =>
-  create(PipelineSchema, { name, contents: extra.contents ?? "x", matchers: extra.matchers ?? [], ...(extra.enabled !== undefined ? { enabled: extra.enabled } : {}) });
+  create(PipelineSchema, { name, contents: extra.contents ?? "// x\n", matchers: extra.matchers ?? [], ...(extra.enabled !== undefined ? { enabled: extra.enabled } : {}) });
 
 describe("EmulatorStore", () => {
   it("keeps updatedAt and writes no revision when a write changes nothing", () => {
@@ -19,7 +19,7 @@ describe("EmulatorStore", () => {
     const same = store.upsertPipeline(pipeline("a"));
     expect(same.updatedAt).toEqual(first.updatedAt);
     expect(store.listRevisions()).toHaveLength(1);
-    const changed = store.upsertPipeline(pipeline("a", { contents: "y" }));
+    const changed = store.upsertPipeline(pipeline("a", { contents: "// y\n" }));
     expect(Number(changed.updatedAt!.seconds)).toBe(5);
     expect(Number(changed.createdAt!.seconds)).toBe(1);
     expect(store.listRevisions()).toHaveLength(2);
@@ -40,7 +40,7 @@ describe("EmulatorStore", () => {
   it("does not count a sync that shrinks the stack against the limit, even when already over it", () => {
     const store = new EmulatorStore({ pipelineLimit: 2 });
     const git = create(PipelineSourceSchema, { type: PipelineSource_SourceType.GIT, namespace: "n" });
-    for (const name of ["a", "b", "c"]) store.seedPipeline(create(PipelineSchema, { name, contents: "x", source: git }));
+    for (const name of ["a", "b", "c"]) store.seedPipeline(create(PipelineSchema, { name, contents: "// x\n", source: git }));
     store.syncPipelines(git, [pipeline("a"), pipeline("b")]);
     expect(store.pipelineCount()).toBe(2);
     expect(() => store.createPipeline(pipeline("d"))).toThrow(/limit of 2/);

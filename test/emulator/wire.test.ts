@@ -45,7 +45,7 @@ describe("Connect JSON", () => {
   it("answers in camelCase and omits empty fields, so an empty list is {}", async () => {
     const empty = await post("pipeline.v1.PipelineService/ListPipelines", {});
     expect(await empty.text()).toBe("{}");
-    await post("pipeline.v1.PipelineService/CreatePipeline", { pipeline: { name: "a", contents: "x" } });
+    await post("pipeline.v1.PipelineService/CreatePipeline", { pipeline: { name: "a", contents: "// x\n" } });
     const list = (await (await post("pipeline.v1.PipelineService/ListPipelines", {})).json()) as {
       pipelines: Record<string, unknown>[];
     };
@@ -72,7 +72,7 @@ describe("Connect JSON", () => {
 describe("HTTP/2 (h2c) on the same port", () => {
   it("serves the binary client over HTTP/2 and HTTP/1.1 alike", async () => {
     const h2 = binaryDriver(emulator.url, "2");
-    const created = ok(await h2.call("pipeline", "UpsertPipeline", { pipeline: { name: "h2", contents: "x" } }));
+    const created = ok(await h2.call("pipeline", "UpsertPipeline", { pipeline: { name: "h2", contents: "// x\n" } }));
     const h1 = binaryDriver(emulator.url, "1.1");
     expect(ok(await h1.call("pipeline", "GetPipeline", { id: created.id })).name).toBe("h2");
     expect((await h2.call("pipeline", "GetPipeline", { id: "999" })).code).toBe("not_found");
@@ -85,7 +85,7 @@ describe("HTTP/2 (h2c) on the same port", () => {
     const collectors = createClient(CollectorService, transport);
     await collectors.createCollector({ collector: { id: "c1", remoteAttributes: { env: "prod" } } });
     const pipelines = createClient(PipelineService, transport);
-    await pipelines.createPipeline({ pipeline: { name: "p", contents: "x", configType: ConfigType.ALLOY } });
+    await pipelines.createPipeline({ pipeline: { name: "p", contents: "// x\n", configType: ConfigType.ALLOY } });
     const listed = await collectors.listCollectors({ matchers: ["env=prod"] });
     expect(listed.collectors.map((c) => c.id)).toEqual(["c1"]);
     expect(emulator.requests().every((r) => r.httpVersion === "2" && r.format === "json")).toBe(true);

@@ -29,6 +29,8 @@ Flags:
   --fault-kinds K,K      kinds to draw from (default all): ${FAULT_KINDS.join(", ")}
   --seed S               seed of the fault sequence (default 1)
   --empty-matchers M     what a pipeline without matchers matches: none | all (default none)
+  --no-alloy-check       store Alloy contents that do not parse (by default a write of
+                         such contents is refused with invalid_argument, as the service does)
   --user U               require HTTP Basic auth with this user (stack id)
   --token-file FILE      the auth token, read from FILE (or env FLEET_EMULATOR_TOKEN)
   --state FILE           load the state from FILE and save every change to it
@@ -57,6 +59,7 @@ const flags = {
   "fault-kinds": { type: "string" },
   seed: { type: "string" },
   "empty-matchers": { type: "string" },
+  "no-alloy-check": { type: "boolean" },
   user: { type: "string" },
   "token-file": { type: "string" },
   token: { type: "string" },
@@ -131,6 +134,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     ...(agentRps !== undefined && agentRps > 0 ? { agentRps } : {}),
     ...(latencyMs !== undefined ? { latencyMs } : {}),
     ...(emptyMatchers !== undefined ? { emptyMatchers } : {}),
+    ...(values["no-alloy-check"] ? { checkAlloySyntax: false } : {}),
     ...(values.state !== undefined ? { stateFile: resolve(io.cwd, values.state) } : {}),
     ...(user !== undefined && token !== undefined ? { auth: { user, token } } : {}),
     ...(faultRate !== undefined
