@@ -103,7 +103,8 @@ class Printer {
   /** Output line of the text written last (1-based). */
   private outLine = 1;
 
-  private readonly chunks: string[] = [];
+  /** The printed text so far (appending builds a rope, flattened once). */
+  private out = "";
   private atLineStart = true;
   private empty = true;
   private depth = 0;
@@ -138,7 +139,7 @@ class Printer {
   }
 
   output(): string {
-    return this.chunks.join("");
+    return this.out;
   }
 
   // ---- positions
@@ -208,8 +209,8 @@ class Printer {
   }
 
   private write(s: string): void {
-    if (this.atLineStart && this.depth > 0) this.chunks.push(tabs(this.depth));
-    this.chunks.push(s);
+    if (this.atLineStart && this.depth > 0) this.out += tabs(this.depth);
+    this.out += s;
     this.empty = false;
     const c = s.charCodeAt(s.length - 1);
     this.atLineStart = c === 0x0a || c === 0x0c;
@@ -256,8 +257,10 @@ class Printer {
   }
 
   private writePending(n = this.pending.length): void {
-    for (let i = 0; i < n; i++) this.writeWs(this.pending[i]!);
-    this.pending.splice(0, n);
+    const pending = this.pending;
+    for (let i = 0; i < n; i++) this.writeWs(pending[i]!);
+    if (n === pending.length) pending.length = 0;
+    else pending.splice(0, n);
   }
 
   /**

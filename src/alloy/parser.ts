@@ -20,24 +20,27 @@ import { goQuote } from "./quote.js";
 import { Scanner, isIdentifier } from "./scanner.js";
 import { Tok, binaryPrecedence, tokenName } from "./token.js";
 
+// A local reference: token kinds are read on every token.
+const T = Tok;
+
 /** The deepest nesting of blocks and expressions the parser accepts. */
 export const MAX_NESTING = 200;
 
 const BINARY_OPS: Partial<Record<Tok, BinaryOperator>> = {
-  [Tok.OR]: "||",
-  [Tok.AND]: "&&",
-  [Tok.EQ]: "==",
-  [Tok.NEQ]: "!=",
-  [Tok.LT]: "<",
-  [Tok.LTE]: "<=",
-  [Tok.GT]: ">",
-  [Tok.GTE]: ">=",
-  [Tok.ADD]: "+",
-  [Tok.SUB]: "-",
-  [Tok.MUL]: "*",
-  [Tok.DIV]: "/",
-  [Tok.MOD]: "%",
-  [Tok.POW]: "^",
+  [T.OR]: "||",
+  [T.AND]: "&&",
+  [T.EQ]: "==",
+  [T.NEQ]: "!=",
+  [T.LT]: "<",
+  [T.LTE]: "<=",
+  [T.GT]: ">",
+  [T.GTE]: ">=",
+  [T.ADD]: "+",
+  [T.SUB]: "-",
+  [T.MUL]: "*",
+  [T.DIV]: "/",
+  [T.MOD]: "%",
+  [T.POW]: "^",
 };
 
 interface BlockName {
@@ -56,7 +59,7 @@ export interface ParseOutput {
 
 export function parse(src: Uint8Array, filename?: string): ParseOutput {
   const p = new Parser(src, filename);
-  const body = p.parseBody(Tok.EOF);
+  const body = p.parseBody(T.EOF);
   const file: AlloyFile = {
     kind: "File",
     ...(filename !== undefined ? { filename } : {}),
@@ -75,7 +78,7 @@ class Parser {
   private depth = 0;
   private aborted = false;
 
-  private current: Tok = Tok.EOF;
+  private current: Tok = T.EOF;
   private pos = 0;
   private lit = "";
 
@@ -103,7 +106,7 @@ class Parser {
   private next(): void {
     const s = this.scanner;
     s.scan();
-    while (s.tok === Tok.COMMENT) this.consumeCommentGroup();
+    while (s.tok === T.COMMENT) this.consumeCommentGroup();
     this.current = s.tok;
     this.pos = s.pos;
     this.lit = s.lit;
@@ -113,7 +116,7 @@ class Parser {
     const s = this.scanner;
     const list: Comment[] = [];
     let endLine = this.position(s.pos).line;
-    while (s.tok === Tok.COMMENT) {
+    while (s.tok === T.COMMENT) {
       const pos = this.position(s.pos);
       if (pos.line > endLine + 1) break;
       const end = this.position(s.commentEnd - 1);
@@ -147,7 +150,7 @@ class Parser {
       diagnosticAt(this.position(this.pos), `nesting too deep: more than ${MAX_NESTING} levels of blocks or expressions`, "error", this.filename),
     );
     this.aborted = true;
-    while (this.at() !== Tok.EOF) this.next();
+    while (this.at() !== T.EOF) this.next();
     return false;
   }
 
@@ -159,7 +162,7 @@ class Parser {
   }
 
   private advance(t: Tok): void {
-    while (this.at() !== Tok.EOF && this.at() !== t) this.next();
+    while (this.at() !== T.EOF && this.at() !== t) this.next();
   }
 
   /** Skips the rest of a statement: up to a terminator outside brackets opened here. */
@@ -169,27 +172,27 @@ class Parser {
     let brack = 0;
     for (;;) {
       switch (this.at()) {
-        case Tok.EOF:
+        case T.EOF:
           return;
-        case Tok.TERMINATOR:
+        case T.TERMINATOR:
           if (curly <= 0 && paren <= 0 && brack <= 0) return;
           break;
-        case Tok.LCURLY:
+        case T.LCURLY:
           curly++;
           break;
-        case Tok.RCURLY:
+        case T.RCURLY:
           curly--;
           break;
-        case Tok.LPAREN:
+        case T.LPAREN:
           paren++;
           break;
-        case Tok.RPAREN:
+        case T.RPAREN:
           paren--;
           break;
-        case Tok.LBRACK:
+        case T.LBRACK:
           brack++;
           break;
-        case Tok.RBRACK:
+        case T.RBRACK:
           brack--;
           break;
         default:
@@ -201,11 +204,11 @@ class Parser {
 
   parseBody(until: Tok): Statement[] {
     const body: Statement[] = [];
-    while (this.at() !== until && this.at() !== Tok.EOF) {
+    while (this.at() !== until && this.at() !== T.EOF) {
       const stmt = this.parseStatement();
       if (stmt) body.push(stmt);
       if (this.at() === until) break;
-      if (this.at() !== Tok.TERMINATOR) {
+      if (this.at() !== T.TERMINATOR) {
         this.addError(`expected TERMINATOR, got ${tokenName(this.at())}`);
         this.consumeStatement();
       }
@@ -217,12 +220,12 @@ class Parser {
   private parseStatement(): Statement | undefined {
     const name = this.parseBlockName();
     if (!name) {
-      this.advance(Tok.IDENT);
+      this.advance(T.IDENT);
       return undefined;
     }
     const start = this.position(name.start);
     switch (this.at()) {
-      case Tok.ASSIGN: {
+      case T.ASSIGN: {
         this.next();
         const first = name.fragments[0]!;
         if (name.fragments.length !== 1) {
@@ -233,12 +236,12 @@ class Parser {
         }
         return { kind: "Attribute", name: { name: first, pos: start }, value: this.parseExpression() };
       }
-      case Tok.LCURLY: {
+      case T.LCURLY: {
         if (!this.enter()) return undefined;
         this.depth++;
-        const lbrace = this.position(this.expect(Tok.LCURLY));
-        const body = this.parseBody(Tok.RCURLY);
-        const rbrace = this.position(this.expect(Tok.RCURLY));
+        const lbrace = this.position(this.expect(T.LCURLY));
+        const body = this.parseBody(T.RCURLY);
+        const rbrace = this.position(this.expect(T.RCURLY));
         this.depth--;
         const block: BlockStatement = {
           kind: "Block",
@@ -258,22 +261,22 @@ class Parser {
         } else {
           this.addError(`expected block body, got ${tokenName(this.at())}`);
         }
-        this.advance(Tok.IDENT);
+        this.advance(T.IDENT);
         return undefined;
     }
   }
 
   private parseBlockName(): BlockName | undefined {
-    if (this.at() !== Tok.IDENT) {
+    if (this.at() !== T.IDENT) {
       this.addError(`expected identifier, got ${tokenName(this.at())}`);
       this.consumeStatement();
       return undefined;
     }
     const name: BlockName = { fragments: [this.lit], start: this.pos, label: "", labelPos: -1 };
     this.next();
-    while (this.at() === Tok.DOT) {
+    while (this.at() === T.DOT) {
       this.next();
-      if (this.at() !== Tok.IDENT) {
+      if (this.at() !== T.IDENT) {
         this.addError(`expected identifier, got ${tokenName(this.at())}`);
         this.consumeStatement();
         return undefined;
@@ -281,8 +284,8 @@ class Parser {
       name.fragments.push(this.lit);
       this.next();
     }
-    if (this.at() !== Tok.ASSIGN && this.at() !== Tok.LCURLY) {
-      if (this.at() === Tok.STRING) {
+    if (this.at() !== T.ASSIGN && this.at() !== T.LCURLY) {
+      if (this.at() === T.STRING) {
         const lit = this.lit;
         if (lit.charCodeAt(0) !== 0x22) {
           this.addError(`expected block label to be a double quoted string, but got ${goQuote(lit)}`);
@@ -312,7 +315,7 @@ class Parser {
     for (;;) {
       const tok = this.at();
       const prec = binaryPrecedence(tok);
-      if (prec < minPrec || prec === 0 || tok === Tok.POW) break;
+      if (prec < minPrec || prec === 0 || tok === T.POW) break;
       // A long chain nests as deep as it is long: count it against the cap.
       if (!this.enter(++chain)) break;
       const opPos = this.position(this.pos);
@@ -326,7 +329,7 @@ class Parser {
 
   private parsePower(): Expression {
     const lhs = this.parseUnary();
-    if (this.at() !== Tok.POW) return lhs;
+    if (this.at() !== T.POW) return lhs;
     if (!this.enter()) return lhs;
     const opPos = this.position(this.pos);
     this.next();
@@ -337,9 +340,9 @@ class Parser {
   }
 
   private parseUnary(): Expression {
-    if (this.at() === Tok.NOT || this.at() === Tok.SUB) {
+    if (this.at() === T.NOT || this.at() === T.SUB) {
       if (!this.enter()) return this.placeholder();
-      const op = this.at() === Tok.NOT ? "!" : "-";
+      const op = this.at() === T.NOT ? "!" : "-";
       const opPos = this.position(this.pos);
       this.next();
       this.depth++;
@@ -355,49 +358,49 @@ class Parser {
     let chain = 0;
     for (;;) {
       switch (this.at()) {
-        case Tok.DOT: {
+        case T.DOT: {
           if (!this.enter(++chain)) return primary;
           this.next();
           const at = this.pos;
-          const name = this.at() === Tok.IDENT ? this.lit : "";
-          this.expect(Tok.IDENT);
+          const name = this.at() === T.IDENT ? this.lit : "";
+          this.expect(T.IDENT);
           primary = { kind: "Access", value: primary, name: { name, pos: this.position(at) } };
           break;
         }
-        case Tok.LBRACK: {
+        case T.LBRACK: {
           if (!this.enter(++chain)) return primary;
-          const lbrack = this.position(this.expect(Tok.LBRACK));
+          const lbrack = this.position(this.expect(T.LBRACK));
           this.depth += chain;
           const index = this.parseExpression();
           this.depth -= chain;
-          const rbrack = this.position(this.expect(Tok.RBRACK));
+          const rbrack = this.position(this.expect(T.RBRACK));
           primary = { kind: "Index", value: primary, index, lbrack, rbrack };
           break;
         }
-        case Tok.LPAREN: {
+        case T.LPAREN: {
           if (!this.enter(++chain)) return primary;
-          const lparen = this.position(this.expect(Tok.LPAREN));
+          const lparen = this.position(this.expect(T.LPAREN));
           this.depth += chain;
-          const args = this.at() !== Tok.RPAREN ? this.parseExpressionList(Tok.RPAREN) : [];
+          const args = this.at() !== T.RPAREN ? this.parseExpressionList(T.RPAREN) : [];
           this.depth -= chain;
-          const rparen = this.position(this.expect(Tok.RPAREN));
+          const rparen = this.position(this.expect(T.RPAREN));
           primary = { kind: "Call", callee: primary, args, lparen, rparen };
           break;
         }
-        case Tok.STRING:
-        case Tok.LCURLY: {
+        case T.STRING:
+        case T.LCURLY: {
           // `attr = some.component "label" { … }`: someone wrote a block where a value goes.
-          if (this.at() === Tok.STRING) this.next();
-          if (this.at() !== Tok.LCURLY) {
-            this.addError(`expected ${tokenName(Tok.LCURLY)}, got ${tokenName(this.at())}`);
+          if (this.at() === T.STRING) this.next();
+          if (this.at() !== T.LCURLY) {
+            this.addError(`expected ${tokenName(T.LCURLY)}, got ${tokenName(this.at())}`);
             return primary;
           }
           if (!this.enter(++chain)) return primary;
           this.depth += chain;
           this.next();
-          this.parseBody(Tok.RCURLY);
+          this.parseBody(T.RCURLY);
           this.depth -= chain;
-          const end = this.position(this.expect(Tok.RCURLY));
+          const end = this.position(this.expect(T.RCURLY));
           this.addErrorAlways(startOf(primary), "cannot use a block as an expression", end);
           return primary;
         }
@@ -414,49 +417,49 @@ class Parser {
   private parseOperand(): Expression {
     const pos = this.pos;
     switch (this.at()) {
-      case Tok.NULL:
-      case Tok.BOOL:
-      case Tok.NUMBER:
-      case Tok.FLOAT:
-      case Tok.STRING: {
-        const literalKind = this.at() === Tok.NULL ? "NULL" : this.at() === Tok.BOOL ? "BOOL" : this.at() === Tok.NUMBER ? "NUMBER" : this.at() === Tok.FLOAT ? "FLOAT" : "STRING";
+      case T.NULL:
+      case T.BOOL:
+      case T.NUMBER:
+      case T.FLOAT:
+      case T.STRING: {
+        const literalKind = this.at() === T.NULL ? "NULL" : this.at() === T.BOOL ? "BOOL" : this.at() === T.NUMBER ? "NUMBER" : this.at() === T.FLOAT ? "FLOAT" : "STRING";
         const text = this.lit;
         this.next();
         return { kind: "Literal", literalKind, text, pos: this.position(pos) };
       }
-      case Tok.IDENT: {
+      case T.IDENT: {
         const name = this.lit;
         this.next();
         return { kind: "Identifier", name, pos: this.position(pos) };
       }
-      case Tok.LBRACK: {
-        const lbrack = this.position(this.expect(Tok.LBRACK));
-        const elements = this.at() !== Tok.RBRACK ? this.parseExpressionList(Tok.RBRACK) : [];
-        const rbrack = this.position(this.expect(Tok.RBRACK));
+      case T.LBRACK: {
+        const lbrack = this.position(this.expect(T.LBRACK));
+        const elements = this.at() !== T.RBRACK ? this.parseExpressionList(T.RBRACK) : [];
+        const rbrack = this.position(this.expect(T.RBRACK));
         return { kind: "Array", elements, lbrack, rbrack };
       }
-      case Tok.LCURLY: {
-        const lbrace = this.position(this.expect(Tok.LCURLY));
-        const fields = this.at() !== Tok.RCURLY ? this.parseFieldList() : [];
-        const rbrace = this.position(this.expect(Tok.RCURLY));
+      case T.LCURLY: {
+        const lbrace = this.position(this.expect(T.LCURLY));
+        const fields = this.at() !== T.RCURLY ? this.parseFieldList() : [];
+        const rbrace = this.position(this.expect(T.RCURLY));
         return { kind: "Object", fields, lbrace, rbrace };
       }
-      case Tok.LPAREN: {
-        const lparen = this.position(this.expect(Tok.LPAREN));
+      case T.LPAREN: {
+        const lparen = this.position(this.expect(T.LPAREN));
         const inner = this.parseExpression();
-        const rparen = this.position(this.expect(Tok.RPAREN));
+        const rparen = this.position(this.expect(T.RPAREN));
         return { kind: "Paren", inner, lparen, rparen };
       }
       default: {
         this.addError(`expected expression, got ${tokenName(this.at())}`);
         const res = this.placeholder();
         while (
-          this.at() !== Tok.EOF &&
-          this.at() !== Tok.TERMINATOR &&
-          this.at() !== Tok.RPAREN &&
-          this.at() !== Tok.RCURLY &&
-          this.at() !== Tok.RBRACK &&
-          this.at() !== Tok.COMMA
+          this.at() !== T.EOF &&
+          this.at() !== T.TERMINATOR &&
+          this.at() !== T.RPAREN &&
+          this.at() !== T.RCURLY &&
+          this.at() !== T.RBRACK &&
+          this.at() !== T.COMMA
         ) {
           this.next();
         }
@@ -467,10 +470,10 @@ class Parser {
 
   private parseExpressionList(until: Tok): Expression[] {
     const list: Expression[] = [];
-    while (this.at() !== until && this.at() !== Tok.EOF) {
+    while (this.at() !== until && this.at() !== T.EOF) {
       list.push(this.parseExpression());
       if (this.at() === until) break;
-      if (this.at() !== Tok.COMMA) this.addError("missing ',' in expression list");
+      if (this.at() !== T.COMMA) this.addError("missing ',' in expression list");
       this.next();
     }
     return list;
@@ -478,10 +481,10 @@ class Parser {
 
   private parseFieldList(): ObjectField[] {
     const fields: ObjectField[] = [];
-    while (this.at() !== Tok.RCURLY && this.at() !== Tok.EOF) {
+    while (this.at() !== T.RCURLY && this.at() !== T.EOF) {
       fields.push(this.parseField());
-      if (this.at() === Tok.RCURLY) break;
-      if (this.at() !== Tok.COMMA) this.addError("missing ',' in field list");
+      if (this.at() === T.RCURLY) break;
+      if (this.at() !== T.COMMA) this.addError("missing ',' in field list");
       this.next();
     }
     return fields;
@@ -490,20 +493,20 @@ class Parser {
   private parseField(): ObjectField {
     let key: ObjectKey;
     const pos = this.position(this.pos);
-    if (this.at() === Tok.STRING) {
+    if (this.at() === T.STRING) {
       const lit = this.lit;
       // Upstream keeps the raw text between the quotes; an empty string stays `""` and is not marked quoted.
       key = lit.length > 2 ? { name: lit.slice(1, -1), pos, quoted: true } : { name: lit, pos, quoted: false };
       this.next();
-    } else if (this.at() === Tok.IDENT) {
+    } else if (this.at() === T.IDENT) {
       key = { name: this.lit, pos, quoted: false };
       this.next();
     } else {
       this.addError(`expected field name (string or identifier), got ${tokenName(this.at())}`);
       key = { name: "", pos, quoted: false };
-      this.advance(Tok.ASSIGN);
+      this.advance(T.ASSIGN);
     }
-    this.expect(Tok.ASSIGN);
+    this.expect(T.ASSIGN);
     return { key, value: this.parseExpression() };
   }
 }

@@ -6,6 +6,9 @@
 import type { Position } from "./ast.js";
 import { Tok } from "./token.js";
 
+// A local reference: token kinds are read on every token.
+const T = Tok;
+
 const EOF_CH = -1;
 const BOM = 0xfeff;
 const REPLACEMENT = 0xfffd;
@@ -56,6 +59,38 @@ export function isIdentifier(text: string): boolean {
 
 const decoder = new TextDecoder("utf-8");
 
+// Identifiers repeat (`prometheus`, `targets`, `forward_to`...): reusing
+// their strings spares the allocations, which dominate parsing time.
+const INTERN_MAX = 4096;
+const interned = new Map<number, string>();
+
+function internIdentifier(src: Uint8Array, start: number, end: number): string | undefined {
+  const n = end - start;
+  if (n > 32) return undefined;
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    const b = src[i]!;
+    if (b >= 0x80) return undefined;
+    h = Math.imul(h ^ b, 0x01000193);
+  }
+  const key = (h >>> 0) * 64 + n;
+  const hit = interned.get(key);
+  if (hit !== undefined) {
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (hit.charCodeAt(i) !== src[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return hit;
+  }
+  const text = String.fromCharCode.apply(null, src.subarray(start, end) as unknown as number[]);
+  if (interned.size >= INTERN_MAX) interned.clear();
+  interned.set(key, text);
+  return text;
+}
+
 export type ScanErrorHandler = (offset: number, message: string) => void;
 
 export class Scanner {
@@ -70,7 +105,7 @@ export class Scanner {
   private insertTerm = false;
 
   // The last token.
-  tok: Tok = Tok.EOF;
+  tok: Tok = T.EOF;
   /** Byte offset of the last token. */
   pos = 0;
   /** Token text for identifiers, literals, comments and illegal tokens; "" otherwise. */
@@ -162,9 +197,9 @@ export class Scanner {
     if (isLetter(ch)) {
       this.scanIdentifier();
       const lit = this.lit;
-      if (lit === "true" || lit === "false") this.tok = Tok.BOOL;
-      else if (lit === "null") this.tok = Tok.NULL;
-      else this.tok = Tok.IDENT;
+      if (lit === "true" || lit === "false") this.tok = T.BOOL;
+      else if (lit === "null") this.tok = T.NULL;
+      else this.tok = T.IDENT;
       insertTerm = true;
     } else if (isDecimal(ch) || (ch === 0x2e && isDecimal(this.peekByte()))) {
       this.scanNumber();
@@ -175,29 +210,29 @@ export class Scanner {
         case EOF_CH:
           if (this.insertTerm) {
             this.insertTerm = false;
-            this.tok = Tok.TERMINATOR;
+            this.tok = T.TERMINATOR;
             return;
           }
-          this.tok = Tok.EOF;
+          this.tok = T.EOF;
           break;
         case 0x0a:
           // Only reached when a terminator is due.
           this.insertTerm = false;
-          this.tok = Tok.TERMINATOR;
+          this.tok = T.TERMINATOR;
           return;
         case 0x22: // "
           this.scanString(pos);
-          this.tok = Tok.STRING;
+          this.tok = T.STRING;
           insertTerm = true;
           break;
         case 0x60: // `
           this.scanRawString(pos);
-          this.tok = Tok.STRING;
+          this.tok = T.STRING;
           insertTerm = true;
           break;
         case 0x27: // '
           this.scanSingleQuoted(pos);
-          this.tok = Tok.ILLEGAL;
+          this.tok = T.ILLEGAL;
           insertTerm = true;
           break;
         case 0x2f: // /
@@ -208,84 +243,84 @@ export class Scanner {
               this.offset = pos;
               this.rdOffset = pos + 1;
               this.insertTerm = false;
-              this.tok = Tok.TERMINATOR;
+              this.tok = T.TERMINATOR;
               return;
             }
             this.scanComment(pos);
-            this.tok = Tok.COMMENT;
+            this.tok = T.COMMENT;
             this.insertTerm = false;
             return;
           }
-          this.tok = Tok.DIV;
+          this.tok = T.DIV;
           break;
         case 0x7c: // |
           if (this.ch === 0x7c) this.next();
           else this.error(this.offset, "missing second | in ||");
-          this.tok = Tok.OR;
+          this.tok = T.OR;
           break;
         case 0x26: // &
           if (this.ch === 0x26) this.next();
           else this.error(this.offset, "missing second & in &&");
-          this.tok = Tok.AND;
+          this.tok = T.AND;
           break;
         case 0x21: // !
-          this.tok = this.takeEquals() ? Tok.NEQ : Tok.NOT;
+          this.tok = this.takeEquals() ? T.NEQ : T.NOT;
           break;
         case 0x3d: // =
-          this.tok = this.takeEquals() ? Tok.EQ : Tok.ASSIGN;
+          this.tok = this.takeEquals() ? T.EQ : T.ASSIGN;
           break;
         case 0x3c: // <
-          this.tok = this.takeEquals() ? Tok.LTE : Tok.LT;
+          this.tok = this.takeEquals() ? T.LTE : T.LT;
           break;
         case 0x3e: // >
-          this.tok = this.takeEquals() ? Tok.GTE : Tok.GT;
+          this.tok = this.takeEquals() ? T.GTE : T.GT;
           break;
         case 0x2b:
-          this.tok = Tok.ADD;
+          this.tok = T.ADD;
           break;
         case 0x2d:
-          this.tok = Tok.SUB;
+          this.tok = T.SUB;
           break;
         case 0x2a:
-          this.tok = Tok.MUL;
+          this.tok = T.MUL;
           break;
         case 0x25:
-          this.tok = Tok.MOD;
+          this.tok = T.MOD;
           break;
         case 0x5e:
-          this.tok = Tok.POW;
+          this.tok = T.POW;
           break;
         case 0x7b:
-          this.tok = Tok.LCURLY;
+          this.tok = T.LCURLY;
           break;
         case 0x7d:
-          this.tok = Tok.RCURLY;
+          this.tok = T.RCURLY;
           insertTerm = true;
           break;
         case 0x28:
-          this.tok = Tok.LPAREN;
+          this.tok = T.LPAREN;
           break;
         case 0x29:
-          this.tok = Tok.RPAREN;
+          this.tok = T.RPAREN;
           insertTerm = true;
           break;
         case 0x5b:
-          this.tok = Tok.LBRACK;
+          this.tok = T.LBRACK;
           break;
         case 0x5d:
-          this.tok = Tok.RBRACK;
+          this.tok = T.RBRACK;
           insertTerm = true;
           break;
         case 0x2c:
-          this.tok = Tok.COMMA;
+          this.tok = T.COMMA;
           break;
         case 0x2e:
-          this.tok = Tok.DOT;
+          this.tok = T.DOT;
           break;
         default:
           // next() already reported a stray BOM.
           if (ch !== BOM) this.error(pos, `illegal character ${describeRune(ch)}`);
-          this.tok = Tok.ILLEGAL;
+          this.tok = T.ILLEGAL;
           this.lit = String.fromCodePoint(ch);
           // An illegal character leaves the terminator state as it was.
           return;
@@ -314,7 +349,7 @@ export class Scanner {
   private scanIdentifier(): void {
     const start = this.offset;
     while (isDigitOrLetter(this.ch)) this.next();
-    this.lit = this.text(start, this.offset);
+    this.lit = internIdentifier(this.src, start, this.offset) ?? this.text(start, this.offset);
   }
 
   private digits(): number {
@@ -328,15 +363,15 @@ export class Scanner {
 
   private scanNumber(): void {
     const start = this.offset;
-    let tok = Tok.NUMBER;
+    let tok = T.NUMBER;
     if (this.ch !== 0x2e) this.digits();
     if (this.ch === 0x2e) {
-      tok = Tok.FLOAT;
+      tok = T.FLOAT;
       this.next();
       this.digits();
     }
     if (this.ch === 0x65 || this.ch === 0x45) {
-      tok = Tok.FLOAT;
+      tok = T.FLOAT;
       this.next();
       if (this.peekCh() === 0x2b || this.peekCh() === 0x2d) this.next();
       if (this.digits() === 0) this.error(start, "exponent has no digits");

@@ -1,6 +1,6 @@
 // Token kinds and their names as Alloy prints them in `expected X, got Y`.
 
-export const enum Tok {
+export enum Tok {
   ILLEGAL,
   EOF,
   COMMENT,
