@@ -156,6 +156,8 @@ describe.concurrent("fleet-pipelines as a child process", () => {
       expect(token.code).toBe(1);
       expect(token.err).toContain("--token is refused");
       expect(token.out + token.err).not.toContain("glc_should_not_show");
+      // A folder with problems blocks (3) before any connection is set up: remove them to see the missing URL.
+      await ws.remove("pipelines/broken.yaml");
       const noUrl = await runCli(["plan", ...base], {}, ws.root);
       expect(noUrl.code).toBe(1);
       expect(noUrl.err).toContain("FLEET_URL");
