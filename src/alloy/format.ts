@@ -28,12 +28,7 @@ const enum Kind {
   Div,
 }
 
-interface Loc {
-  offset: number;
-  line: number;
-}
-
-const INFINITY: Loc = { offset: Number.MAX_SAFE_INTEGER, line: Number.MAX_SAFE_INTEGER };
+const INFINITY = Number.MAX_SAFE_INTEGER;
 
 export interface FormatOutput {
   text: string;
@@ -110,8 +105,10 @@ class Printer {
   private depth = 0;
   private pending: Ws[] = [];
   private prevKind: Kind | undefined = undefined;
-  private pos: Loc = { offset: 0, line: 1 };
-  private last: Loc = { offset: 0, line: 1 };
+  // The position estimate (pos) and the line just after the last text written (last).
+  private posOffset = 0;
+  private posLine = 1;
+  private lastLine = 1;
   private commentIndex = 0;
   /** Start offsets of every comment, ascending. */
   private readonly commentOffsets: number[];
@@ -273,39 +270,43 @@ class Printer {
     if ((this.prevKind === Kind.Number && first === 0x2e) || (this.prevKind === Kind.Div && first === 0x2a)) {
       this.pending.push(Ws.Blank);
     }
-    const next: Loc = at ? { offset: at.offset, line: at.line } : this.pos;
-    this.flush(next);
+    const nextOffset = at ? at.offset : this.posOffset;
+    const nextLine = at ? at.line : this.posLine;
+    this.flush(nextOffset, nextLine);
     this.write(printed);
-    this.pos = advance(next, raw);
-    this.last = this.pos;
+    this.posOffset = nextOffset + byteLength(raw);
+    this.posLine = nextLine + lineFeeds(raw);
+    this.lastLine = this.posLine;
     this.prevKind = kind;
   }
 
   /** A position-only item. */
   setPos(at: Position): void {
-    this.pos = { offset: at.offset, line: at.line };
+    this.posOffset = at.offset;
+    this.posLine = at.line;
   }
 
-  private flush(next: Loc): void {
+  private flush(nextOffset: number, nextLine: number): void {
     const group = this.comments[this.commentIndex];
-    if (group && group.comments[0]!.pos.offset <= next.offset) this.printComments(next, false);
+    if (group && group.comments[0]!.pos.offset <= nextOffset) this.printComments(nextOffset, nextLine, false);
     else this.writePending();
   }
 
   finish(): void {
-    if (this.commentIndex < this.comments.length) this.printComments(INFINITY, true);
+    if (this.commentIndex < this.comments.length) this.printComments(INFINITY, INFINITY, true);
   }
 
-  private printComments(next: Loc, atEnd: boolean): void {
+  private printComments(nextOffset: number, nextLine: number, atEnd: boolean): void {
     let lastComment: Comment | undefined;
     for (;;) {
       const group = this.comments[this.commentIndex];
-      if (!group || group.comments[0]!.pos.offset > next.offset) break;
+      if (!group || group.comments[0]!.pos.offset > nextOffset) break;
       for (const c of group.comments) {
-        this.commentPrefix(c, next);
+        this.commentPrefix(c, nextLine);
         this.write(ESC + c.text + ESC);
-        this.pos = advance({ offset: c.pos.offset, line: c.pos.line }, c.text);
-        this.last = this.pos;
+        this.posOffset = c.pos.offset + byteLength(c.text);
+        this.posLine = c.pos.line + lineFeeds(c.text);
+        this.lastLine = this.posLine;
         lastComment = c;
       }
       this.commentIndex++;
@@ -313,7 +314,7 @@ class Printer {
     this.prevKind = undefined;
     if (atEnd || !lastComment) return;
     // Suffix: separate the comments from the next token.
-    if (lastComment.text.startsWith("/*") && lastComment.end.line === next.line) this.write(" ");
+    if (lastComment.text.startsWith("/*") && lastComment.end.line === nextLine) this.write(" ");
     let droppedFormfeed = false;
     const keep: Ws[] = [];
     for (const w of this.pending) {
@@ -322,16 +323,16 @@ class Printer {
     }
     this.pending = [];
     for (const w of keep) this.writeWs(w);
-    let breaks = Math.min(Math.max(next.line - this.last.line, 0), 2);
+    let breaks = Math.min(Math.max(nextLine - this.lastLine, 0), 2);
     // Safety: never let the next token continue a line comment.
     if (breaks === 0 && lastComment.text.startsWith("//")) breaks = 1;
     for (let i = 0; i < breaks; i++) this.write(droppedFormfeed ? "\f" : "\n");
   }
 
-  private commentPrefix(c: Comment, next: Loc): void {
+  private commentPrefix(c: Comment, nextLine: number): void {
     if (this.empty) return;
-    if (c.pos.line === this.last.line) {
-      this.write(c.pos.line === next.line ? " " : "\t");
+    if (c.pos.line === this.lastLine) {
+      this.write(c.pos.line === nextLine ? " " : "\t");
       return;
     }
     const pending = this.pending;
@@ -341,7 +342,7 @@ class Printer {
       pending[i] = Ws.Ignore;
       this.writePending(i);
     }
-    const n = Math.min(Math.max(c.pos.line - this.last.line, 0), 2);
+    const n = Math.min(Math.max(c.pos.line - this.lastLine, 0), 2);
     for (let k = 0; k < n; k++) this.write("\f");
   }
 
@@ -604,15 +605,11 @@ function endOffset(e: Expression): number {
   }
 }
 
-/** Advances a position over text written from the source. */
-function advance(from: Loc, text: string): Loc {
-  let lines = 0;
-  let i = text.indexOf("\n");
-  while (i >= 0) {
-    lines++;
-    i = text.indexOf("\n", i + 1);
-  }
-  return { offset: from.offset + byteLength(text), line: from.line + lines };
+/** Number of line feeds in a text. */
+function lineFeeds(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
+  return n;
 }
 
 /** The source text of a quoted key (for the position estimate); the key is short, so decoding it is cheap. */
