@@ -89,6 +89,14 @@ describe("fleet-pipelines emulator (process)", () => {
     expect(stderr()).toContain("emulator stopped");
   });
 
+  it.runIf(process.platform !== "win32")("stops cleanly on SIGHUP (its terminal or session is gone)", async () => {
+    const { child, stderr } = await startAndReadReady(CLI[0]!, [...CLI.slice(1), "emulator", "--json"]);
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGHUP");
+    expect(await exited).toBe(0);
+    expect(stderr()).toContain("emulator stopped");
+  });
+
   it("--json names the user when auth is on", async () => {
     const { ready } = await startAndReadReady(CLI[0]!, [...CLI.slice(1), "emulator", "--json", "--user", "4242"], { FLEET_EMULATOR_TOKEN: "tok-en" });
     expect(ready.user).toBe("4242");
