@@ -64,6 +64,23 @@ describe("layering", () => {
     });
   }
 
+  // The SDK entry loads the apply layer and the loader (node:fs) only on a
+  // first call (src/on-demand.ts), and never the emulator or the CLI: that
+  // keeps `import "fleet-pipelines"` light and bundlable for browsers.
+  it("the SDK entry reaches apply and loader only through dynamic import(), and never the emulator or the CLI", () => {
+    const problems: string[] = [];
+    for (const source of sources.filter((s) => s.path === "index.ts" || s.path === "on-demand.ts")) {
+      const staticImports = [...source.text.matchAll(/^(?:import|export)(?!\s+type\b)[^;]*?from\s*"(\.[^"]+)"/gm)].map((m) => m[1]!);
+      for (const spec of staticImports) {
+        const layer = spec.replace(/^\.\//, "").split("/")[0]!;
+        const whole = spec === `./${layer}/index.js`;
+        if (layer === "emulator" || layer === "cli") problems.push(`${source.path}: ${spec}`);
+        if ((layer === "apply" || layer === "loader") && whole) problems.push(`${source.path}: ${spec} (load it in on-demand.ts)`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it("only the CLI reads process.env or calls process.exit", () => {
     const offenders = sources
       .filter((s) => s.layer !== "cli" && /process\.(env|exit)\b/.test(s.text))
