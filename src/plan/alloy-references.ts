@@ -80,7 +80,9 @@ function pushChildren(e: Expression, out: Expression[]): void {
       out.push(e.value, e.index);
       break;
     case "Call":
-      out.push(e.callee, ...e.args);
+      // A loop, not push(...args): a call can have more arguments than a call takes.
+      out.push(e.callee);
+      for (const arg of e.args) out.push(arg);
       break;
     case "Unary":
       out.push(e.operand);
