@@ -131,8 +131,8 @@ export async function executePlan(
         const planned = new Set([...work.upserts.map((u) => u.spec.name), ...work.deletes.map((d) => d.name)]);
         const attribution = attributeSync(revisions, plan.desired, remoteNow, plan.scope, { before, since: ctx.listedAt }, planned);
         overwritten = attribution.overwritten;
-        // A history that shows no run of the sync's revisions (a service that keeps none) leaves the plan's account.
-        if (!outcome.failures.some((f) => f.action === "sync") && attribution.written.size > 0) {
+        // A service that keeps no history at all leaves the plan's account; otherwise the history is the account.
+        if (!outcome.failures.some((f) => f.action === "sync") && revisions.length > 0) {
           recordSyncEffects(outcome, work, attribution.written, alreadyDone);
         }
       } else {
