@@ -15,6 +15,7 @@ import {
 } from "../../gen/pipeline/v1/pipeline_pb.js";
 import { ConfigurationError } from "../errors/index.js";
 import type { ConfigTypeName, JsonObject } from "./spec.js";
+import { sourceTypeFromProto } from "./source.js";
 
 /** The kind of tool that owns a pipeline; `unspecified` when it was written without one. */
 export type PipelineSourceType = "git" | "terraform" | "grafana" | "unspecified";
@@ -113,19 +114,6 @@ const sourceTypes: Record<PipelineSourceType, PipelineSource_SourceType> = {
   unspecified: PipelineSource_SourceType.UNSPECIFIED,
 };
 
-function sourceTypeName(type: PipelineSource_SourceType): PipelineSourceType {
-  switch (type) {
-    case PipelineSource_SourceType.GIT:
-      return "git";
-    case PipelineSource_SourceType.TERRAFORM:
-      return "terraform";
-    case PipelineSource_SourceType.GRAFANA:
-      return "grafana";
-    default:
-      return "unspecified";
-  }
-}
-
 /** The generated message as a `Pipeline`. */
 export function pipelineFromMessage(message: PipelineMessage): Pipeline {
   const p: Pipeline = {
@@ -137,7 +125,7 @@ export function pipelineFromMessage(message: PipelineMessage): Pipeline {
     configType: message.configType === ConfigType.OTEL ? "otel" : "alloy",
   };
   if (message.source !== undefined) {
-    p.source = { type: sourceTypeName(message.source.type), namespace: message.source.namespace };
+    p.source = { type: sourceTypeFromProto(message.source.type), namespace: message.source.namespace };
   }
   if (message.metadata !== undefined) p.metadata = structuredClone(message.metadata) as JsonObject;
   if (message.createdAt !== undefined) p.createdAt = timestampDate(message.createdAt);
