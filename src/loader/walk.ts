@@ -15,8 +15,13 @@ import type { Limiter } from "./limit.js";
 import { classifyFile, isInside, metadataBaseName, type FileKind } from "./paths.js";
 import type { LoadIssue, LoadIssueCode } from "./types.js";
 
-/** Caps that stop a pathological tree (symlink fan-out, millions of entries) early. */
-export const MAX_WALK_ENTRIES = 500_000;
+/**
+ * Caps that stop a pathological tree (symlink fan-out, millions of entries)
+ * early. 50 000 entries hold 20 000 pipelines with their contents files, a
+ * hundred times a stack's default limit; the loader and plan benches show
+ * that size loads and plans within the bounded-resources targets.
+ */
+export const MAX_WALK_ENTRIES = 50_000;
 export const MAX_WALK_DEPTH = 128;
 
 export interface WalkedFile {
