@@ -153,7 +153,7 @@ async function formatOne(target: Target, write: boolean, signal: AbortSignal): P
   }
   const result = formatAlloy(bytes, { filename: target.display });
   if (!result.ok) {
-    outcome.errors.push(...result.diagnostics.map((d) => formatAlloyDiagnostic(d, target.display)));
+    for (const d of result.diagnostics) outcome.errors.push(formatAlloyDiagnostic(d, target.display));
     return outcome;
   }
   outcome.warnings = result.diagnostics;
