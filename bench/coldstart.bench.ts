@@ -69,6 +69,14 @@ export default async function coldstartBench(report: Reporter): Promise<void> {
     ["require + .parseMatcher", ["-e", "require('./dist/index.cjs').parseMatcher"]],
     ["require + .createFleetClient", ["-e", "require('./dist/index.cjs').createFleetClient"]],
     ["import (ESM) dist/emulator.js", ["--input-type=module", "-e", "await import('./dist/emulator.js')"]],
+    [
+      "… + startEmulator, first call, stop",
+      [
+        "--input-type=module",
+        "-e",
+        "const { startEmulator } = await import('./dist/emulator.js'); const e = await startEmulator(); await e.client.pipelines.listPipelines({}); await e.stop();",
+      ],
+    ],
     ["fleet-pipelines --version", ["dist/cli.js", "--version"]],
     ["fleet-pipelines --help", ["dist/cli.js", "--help"]],
     ["fleet-pipelines plan --help", ["dist/cli.js", "plan", "--help"]],
@@ -101,6 +109,8 @@ export default async function coldstartBench(report: Reporter): Promise<void> {
     `targets: require("fleet-pipelines") +${requireOver.toFixed(1)} ms (at most +${REQUIRE_MAX_OVER_MS}: ${verdict(requireOver <= REQUIRE_MAX_OVER_MS)}); ` +
       `plan --help ${planHelpRatio.toFixed(2)}× node -e 0 (at most ${PLAN_HELP_MAX_RATIO}×: ${verdict(planHelpRatio <= PLAN_HELP_MAX_RATIO)}).`,
   );
+  const perFile = ms("… + startEmulator, first call, stop") - ms("import (ESM) dist/emulator.js");
+  report.note(`a test file's own emulator in a fresh process (start, first call, stop; the import aside): ${perFile.toFixed(1)} ms.`);
   report.note(`fleet-pipelines --version printed ${JSON.stringify(outputs.get("fleet-pipelines --version"))}.`);
 
   await emulatorPerTestFile(report);
