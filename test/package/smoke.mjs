@@ -4,7 +4,7 @@
 // and CJS `require` with the same names, and that the CLI runs, exactly as a
 // user's install would lay it out.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -67,8 +67,15 @@ try {
   if (planHelp !== help.commands.plan.trim() || !planHelp.startsWith("Usage: fleet-pipelines plan")) {
     throw new Error(`fleet-pipelines plan --help printed something else than the plan command's help:\n${planHelp.slice(0, 200)}`);
   }
+  // Source maps ship with their sources (src/ is not in the package): --enable-source-maps and debuggers need them.
+  const maps = readdirSync(join(pkgDir, "dist")).filter((f) => f.endsWith(".map"));
+  for (const file of maps) {
+    const map = JSON.parse(readFileSync(join(pkgDir, "dist", file), "utf8"));
+    const missing = map.sources.filter((_, i) => typeof map.sourcesContent?.[i] !== "string");
+    if (missing.length > 0) throw new Error(`dist/${file} lacks the content of ${missing.join(", ")}`);
+  }
   const counts = Object.entries(esm).map(([e, n]) => `${e} ${n.length}`).join(", ");
-  console.log(`packed package loads: import = require for ${counts}; cli ${version}, help for ${Object.keys(help.commands).length} commands`);
+  console.log(`packed package loads: import = require for ${counts}; cli ${version}, help for ${Object.keys(help.commands).length} commands; ${maps.length} source maps with their sources`);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
