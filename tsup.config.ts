@@ -80,11 +80,17 @@ function lazyCjsEntryPlugin(part: "getters" | "impl"): Plugin {
       );
       build.onLoad({ filter: /.*/, namespace: "lazy-cjs-entry" }, () => ({ contents: lazyCjsEntry(part), loader: "js", resolveDir: resolve("src") }));
       build.onResolve({ filter: /^\.\/index-impl\.cjs$/ }, (args) => ({ path: args.path, external: true }));
-      // The CJS emulator entry uses the SDK's client (and so its error classes)
-      // rather than a second copy of it, as the ESM build does through its chunks.
-      build.onResolve({ filter: /^\.\/client\/index\.js$/ }, (args) =>
-        args.importer === resolve("src/emulator-entry.ts") ? { path: "./index.cjs", external: true } : undefined,
-      );
+      if (part === "getters") {
+        // The CJS emulator entry uses the SDK's client and error classes (from
+        // index.cjs) rather than second copies, as the ESM build does through
+        // its shared chunks: `instanceof` holds across the two entries.
+        build.onResolve({ filter: /^\.\/client\/index\.js$/ }, (args) =>
+          args.importer === resolve("src/emulator-entry.ts") ? { path: "./index.cjs", external: true } : undefined,
+        );
+        build.onResolve({ filter: /[\\/]errors[\\/]index\.js$/ }, (args) =>
+          resolve(args.resolveDir, args.path) === resolve("src/errors/index.js") ? { path: "./index.cjs", external: true } : undefined,
+        );
+      }
     },
   };
 }

@@ -50,11 +50,13 @@ try {
     }
   }
 
-  // The CJS emulator entry shares the SDK's classes (its client is the SDK's).
+  // The CJS emulator entry shares the SDK's classes (its client and errors are the SDK's).
   const shared = run([
     "-e",
     `const sdk = require("fleet-pipelines"); const emu = require("fleet-pipelines/emulator");
-     emu.startEmulator().then(async (e) => { let ok; try { ok = e.client.baseUrl === e.url && (await e.client.pipelines.listPipelines({})).pipelines.length === 0; } finally { await e.stop(); } console.log(ok, typeof sdk.createFleetClient); });`,
+     emu.startEmulator().then(async (e) => { let ok; try { ok = e.client.baseUrl === e.url && (await e.client.pipelines.listPipelines({})).pipelines.length === 0; } finally { await e.stop(); }
+       const refused = await emu.startEmulator({ port: -1 }).catch((error) => error);
+       console.log(ok && refused instanceof sdk.ConfigurationError, typeof sdk.createFleetClient); });`,
   ]);
   if (shared !== "true function") throw new Error(`require("fleet-pipelines/emulator") client gave "${shared}"`);
 
