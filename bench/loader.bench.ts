@@ -1,4 +1,4 @@
-// Loader throughput and memory: folders of 200 … 20 000 pipelines (a metadata
+// Loader throughput and memory: folders of 200 … 10 000 pipelines (a metadata
 // file and an .alloy file each, 100 per sub-folder), generated once outside
 // the timing; then the time to reject hostile files; then the bounded
 // resources table: each hostile folder of bench/hostile-cases.ts loaded,
@@ -10,7 +10,7 @@ import { LoadError, loadPipelines } from "../src/loader/index.js";
 import { HOSTILE_CASES, measureInChild } from "./hostile-cases.js";
 import { median, type Reporter } from "./report.js";
 
-const SIZES = [200, 1_000, 2_000, 20_000];
+const SIZES = [200, 1_000, 2_000, 10_000];
 
 const ALLOY = `prometheus.exporter.unix "default" {
   include_exporter_metrics = true
@@ -75,7 +75,7 @@ export default async function bench(report: Reporter): Promise<void> {
     for (const size of SIZES) {
       const dir = join(base, `n${size}`);
       await generate(dir, size);
-      const runs = size >= 20_000 ? 3 : 5;
+      const runs = size >= 10_000 ? 3 : 5;
       await loadPipelines(dir); // warm-up: module JIT and the OS file cache
       const results = [];
       for (let r = 0; r < runs; r++) {

@@ -17,11 +17,11 @@ import type { LoadIssue, LoadIssueCode } from "./types.js";
 
 /**
  * Caps that stop a pathological tree (symlink fan-out, millions of entries)
- * early. 50 000 entries hold 20 000 pipelines with their contents files, a
- * hundred times a stack's default limit; the loader and plan benches show
- * that size loads and plans within the bounded-resources targets.
+ * early. 25 000 entries hold 10 000 pipelines with their contents files, fifty
+ * times a stack's default limit; refusing a larger tree stays within the
+ * bounded-resources targets (see the loader bench).
  */
-export const MAX_WALK_ENTRIES = 50_000;
+export const MAX_WALK_ENTRIES = 25_000;
 export const MAX_WALK_DEPTH = 128;
 
 export interface WalkedFile {
