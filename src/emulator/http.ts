@@ -1,6 +1,7 @@
 // Small HTTP helpers for the parts answered outside connect-node: errors
 // written before a call is handled, the tenant route, the inspection routes.
 import { Code } from "@connectrpc/connect";
+import { HTTP_STATUS_OF_CODE } from "../errors/index.js";
 import { socketOfSession, type NodeRequest, type NodeResponse } from "./listen.js";
 
 /** The Connect protocol's code names, as they appear in error bodies. */
@@ -23,32 +24,12 @@ const CODE_NAMES: Record<Code, string> = {
   [Code.Unauthenticated]: "unauthenticated",
 };
 
-/** The fixed Connect code → HTTP status mapping. */
-const CODE_STATUS: Record<Code, number> = {
-  [Code.Canceled]: 499,
-  [Code.Unknown]: 500,
-  [Code.InvalidArgument]: 400,
-  [Code.DeadlineExceeded]: 504,
-  [Code.NotFound]: 404,
-  [Code.AlreadyExists]: 409,
-  [Code.PermissionDenied]: 403,
-  [Code.ResourceExhausted]: 429,
-  [Code.FailedPrecondition]: 400,
-  [Code.Aborted]: 409,
-  [Code.OutOfRange]: 400,
-  [Code.Unimplemented]: 501,
-  [Code.Internal]: 500,
-  [Code.Unavailable]: 503,
-  [Code.DataLoss]: 500,
-  [Code.Unauthenticated]: 401,
-};
-
 export function codeName(code: Code): string {
   return CODE_NAMES[code];
 }
 
 export function codeStatus(code: Code): number {
-  return CODE_STATUS[code];
+  return HTTP_STATUS_OF_CODE[code];
 }
 
 /** Best guess of the code behind a status, for responses connect-node wrote before any handler ran. */

@@ -170,8 +170,8 @@ export function toFleetError(error: unknown, options: ToFleetErrorOptions = {}):
   return FleetApiError.from(error, options);
 }
 
-// The HTTP status the Connect protocol gives each code.
-const httpStatusOfCode: Record<Code, number> = {
+/** The HTTP status the Connect protocol gives each code (also what the emulator sends). */
+export const HTTP_STATUS_OF_CODE: Readonly<Record<Code, number>> = {
   [Code.Canceled]: 499,
   [Code.Unknown]: 500,
   [Code.InvalidArgument]: 400,
@@ -230,7 +230,7 @@ function fromConnectError(error: ConnectError, procedure: string | undefined): F
   error.metadata.forEach(() => {
     answered = true;
   });
-  const httpStatus = bare !== null ? Number(bare[1]) : answered ? httpStatusOfCode[error.code] : undefined;
+  const httpStatus = bare !== null ? Number(bare[1]) : answered ? HTTP_STATUS_OF_CODE[error.code] : undefined;
   const requestId = error.metadata.get("x-request-id") ?? undefined;
   const prefix = procedure === undefined || raw.startsWith(`${procedure}:`) ? "" : `${procedure}: `;
   const text = raw === "" ? codeNames[error.code].toLowerCase().replace(/_/g, " ") : raw;

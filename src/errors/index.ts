@@ -17,5 +17,6 @@ export {
   UnauthenticatedError,
   UnavailableError,
   toFleetError,
+  HTTP_STATUS_OF_CODE,
 } from "./api-error.js";
 export type { FleetApiErrorDetails, ToFleetErrorOptions } from "./api-error.js";
