@@ -169,7 +169,7 @@ describe("the token never leaks", () => {
 
 describe("a server that echoes the token everywhere an error can carry it", () => {
   // Characters that URL-encoding changes, so that the encoded form is a form of its own.
-  const oddToken = "glc_canary/SECRET+7f3a=9c1d&more";
+  const oddToken = "canary-token/SECRET+7f3a=9c1d&more"; // fake, shaped unlike a real token
   const oddBasic = Buffer.from(`${user}:${oddToken}`).toString("base64");
   const forms = [oddToken, oddBasic, encodeURIComponent(oddToken), Buffer.from(oddToken).toString("base64")];
   const echoBase = "https://fleet-management-prod-010.grafana.net";
