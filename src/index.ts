@@ -162,14 +162,9 @@ export {
   UnauthenticatedError,
   UnavailableError,
   toFleetError,
-} from "./errors/index.js";
-export type {
-  FleetApiErrorCode,
-  FleetApiErrorDetails,
-  FleetErrorCode,
-  FleetLibraryErrorCode,
-  ToFleetErrorOptions,
-} from "./errors/index.js";
+} from "./client/index.js";
+export type { FleetApiErrorDetails, ToFleetErrorOptions } from "./client/index.js";
+export type { FleetApiErrorCode, FleetErrorCode, FleetLibraryErrorCode } from "./errors/index.js";
 // Straight from the module, not the pipelines index: nothing heavier than the generated messages loads.
 export { pipelineFromMessage, pipelineMessageFromInput, revisionFromMessage } from "./pipelines/public.js";
 export type {

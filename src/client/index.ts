@@ -29,3 +29,18 @@ export type {
   RequestOptions,
   WriteOptions,
 } from "./resources/index.js";
+export {
+  AlreadyExistsError,
+  ConflictError,
+  DeadlineExceededError,
+  FailedPreconditionError,
+  FleetApiError,
+  InvalidArgumentError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitedError,
+  UnauthenticatedError,
+  UnavailableError,
+  toFleetError,
+} from "./api-error.js";
+export type { FleetApiErrorDetails, ToFleetErrorOptions } from "./api-error.js";

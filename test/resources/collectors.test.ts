@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createFleetClient, type FleetClient } from "../../src/client/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { AlreadyExistsError, ConflictError, NotFoundError } from "../../src/errors/index.js";
+import { AlreadyExistsError, ConflictError, NotFoundError } from "../../src/client/index.js";
 
 let emulator: Emulator;
 let fleet: FleetClient;

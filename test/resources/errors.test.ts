@@ -8,14 +8,14 @@ import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import {
   AlreadyExistsError,
   FleetApiError,
-  FleetError,
   InvalidArgumentError,
   NotFoundError,
   RateLimitedError,
   UnauthenticatedError,
   UnavailableError,
   toFleetError,
-} from "../../src/errors/index.js";
+} from "../../src/client/index.js";
+import { FleetError } from "../../src/errors/index.js";
 import * as root from "../../src/index.js";
 
 const TOKEN = "glc_secret-token-that-must-not-leak";

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createFleetClient, type FleetClient } from "../../src/client/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { ConfigurationError, ConflictError, FleetApiError, NotFoundError } from "../../src/errors/index.js";
+import { ConflictError, FleetApiError, NotFoundError } from "../../src/client/index.js";
+import { ConfigurationError } from "../../src/errors/index.js";
 
 let emulator: Emulator;
 let fleet: FleetClient;

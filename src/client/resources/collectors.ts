@@ -12,7 +12,8 @@ import {
   type Attributes,
   type Collector as CollectorMessage,
 } from "../../../gen/collector/v1/collector_pb.js";
-import { ConfigurationError, ConflictError, NotFoundError } from "../../errors/index.js";
+import { ConfigurationError } from "../../errors/index.js";
+import { ConflictError, NotFoundError } from "../api-error.js";
 import { call, callOptions, type RequestOptions } from "./request.js";
 
 /** The kind of collector; `unspecified` when it did not say. */

@@ -3,7 +3,8 @@
 // methods (listPipelines, ...) stay on the same object and on `fleet.raw`.
 import type { Client } from "@connectrpc/connect";
 import { Code } from "@connectrpc/connect";
-import { ConflictError, ConfigurationError, NotFoundError } from "../../errors/index.js";
+import { ConfigurationError } from "../../errors/index.js";
+import { ConflictError, NotFoundError } from "../api-error.js";
 import { ConfigType, PipelineService, type Pipeline as PipelineMessage } from "../../../gen/pipeline/v1/pipeline_pb.js";
 import {
   pipelineFromMessage,

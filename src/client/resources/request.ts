@@ -2,7 +2,7 @@
 // the raw client so that a failure becomes a FleetApiError naming the procedure.
 import type { DescService } from "@bufbuild/protobuf";
 import type { CallOptions } from "@connectrpc/connect";
-import { FleetApiError } from "../../errors/index.js";
+import { FleetApiError } from "../api-error.js";
 
 /** Options of one resource call. */
 export interface RequestOptions {

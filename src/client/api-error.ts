@@ -4,8 +4,7 @@
 // string, the procedure, the request id, the HTTP status. The resource API
 // throws these; `toFleetError` converts what the raw clients throw.
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { FleetApiErrorCode } from "./codes.js";
-import { FleetError } from "./fleet-error.js";
+import { FleetError, HTTP_STATUS_OF_CODE, type FleetApiErrorCode } from "../errors/index.js";
 
 /** What a FleetApiError knows besides its message. */
 export interface FleetApiErrorDetails {
@@ -170,25 +169,6 @@ export function toFleetError(error: unknown, options: ToFleetErrorOptions = {}):
   return FleetApiError.from(error, options);
 }
 
-/** The HTTP status the Connect protocol gives each code (also what the emulator sends). */
-export const HTTP_STATUS_OF_CODE: Readonly<Record<Code, number>> = {
-  [Code.Canceled]: 499,
-  [Code.Unknown]: 500,
-  [Code.InvalidArgument]: 400,
-  [Code.DeadlineExceeded]: 504,
-  [Code.NotFound]: 404,
-  [Code.AlreadyExists]: 409,
-  [Code.PermissionDenied]: 403,
-  [Code.ResourceExhausted]: 429,
-  [Code.FailedPrecondition]: 400,
-  [Code.Aborted]: 409,
-  [Code.OutOfRange]: 400,
-  [Code.Unimplemented]: 501,
-  [Code.Internal]: 500,
-  [Code.Unavailable]: 503,
-  [Code.DataLoss]: 500,
-  [Code.Unauthenticated]: 401,
-};
 
 const codeNames: Record<Code, FleetApiErrorCode> = {
   [Code.Canceled]: "CANCELED",
