@@ -225,6 +225,21 @@ export function attributeSync(
       overwritten.push(lost(name, "update", replaced.pipeline, replaced.revisionId));
     }
   }
+  // A sync repeated after a lost answer writes again: a pipeline the listing
+  // showed that comes back under a new id outside the main run was deleted
+  // by someone between the two attempts and made again by the repeat. No
+  // other writer makes a pipeline again exactly as desired, so this is ours.
+  const inBlock = new Set(block);
+  for (const r of history) {
+    if (inBlock.has(r) || !recent(r) || r.operation !== "insert" || !consistent(r)) continue;
+    const name = r.pipeline.spec.name;
+    const seen = listedByName.get(name);
+    if (seen === undefined || r.pipeline.id === seen.id) continue;
+    const index = history.indexOf(r);
+    const deletion = lastBefore(history, index, (x) => x.pipeline.id === seen.id && x.operation === "delete");
+    written.set(name, "insert");
+    if (!overwritten.some((o) => o.name === name)) overwritten.push(lost(name, "update", deletion?.pipeline ?? seen, deletion?.revisionId));
+  }
   overwritten.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { written, overwritten };
 }

@@ -289,6 +289,15 @@ export const REGRESSIONS: RegressionExample[] = [
     ),
   },
   {
+    name: "sync repeated after a lost answer, with a pipeline deleted by the second writer between the attempts: the repeat makes it again, and the run fails and names it",
+    found: "bench seed 777 (s3 deleted between two SyncPipelines attempts; the run reported success), shrunk by hand",
+    scenario: scenario(
+      { scoped: [{ matchers: team, enabled: true, fate: "edit-contents" }, { matchers: team, enabled: true, fate: "toggle" }] },
+      [{ before: "write", nth: 2, move: "delete", name: "s1", run: 1 }],
+      { rate: 1, kinds: ["drop_after"], methods: ["SyncPipelines"] },
+    ),
+  },
+  {
     name: "the limit lowered between our listing and our sync: refused by the server, nothing lost",
     found: "constructed",
     scenario: scenario(
