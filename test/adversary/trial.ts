@@ -55,11 +55,14 @@ export function createHookSlot(): HookSlot {
 
 /**
  * How many revisions the plan of a run that re-plans had seen: those made
- * before its listing, the first ListPipelines of the run that was answered.
+ * before its listing, the first ListPipelines of the run that was answered
+ * with the stack (the library reads a listing answered empty by the gateway
+ * again before it believes it, so such an answer is not what it planned on).
  */
 export function revisionsSeenByPlan(c: Current, firstSeq: number): number {
+  const emptied = new Set(c.writer.acts.filter((a) => a.move === "empty-list").map((a) => a.beforeSeq));
   const listing = [...c.answered.values()]
-    .filter((r) => r.seq >= firstSeq && r.method === "ListPipelines" && r.code === "ok")
+    .filter((r) => r.seq >= firstSeq && r.method === "ListPipelines" && r.code === "ok" && !emptied.has(r.seq))
     .sort((a, b) => a.seq - b.seq)[0];
   return listing === undefined ? Number.MAX_SAFE_INTEGER : (c.revisionsAtCall.get(listing.seq) ?? 0);
 }
